@@ -1,0 +1,64 @@
+using System.Data.Common;
+using Dapper;
+using EgenvardRegistry.Infrastructure.Auth;
+
+namespace EgenvardRegistry.Audit;
+
+public static class AuditActions
+{
+    public const string CertificateIssue = "certificate.issue";
+    public const string CertificateRead = "certificate.read";
+    public const string Verification = "verification";
+    public const string SchoolList = "school.list";
+    public const string GuardianList = "guardian.list";
+}
+
+public static class AuditOutcomes
+{
+    public const string Ok = "ok";
+    public const string Denied = "denied";
+    public const string NotFound = "not-found";
+}
+
+/// <summary>
+/// One access to a child's data: who (role, id, unit), what, which certificate and child (internal ids, never the
+/// personnummer), the outcome and when (UTC).
+/// </summary>
+public sealed record AuditEvent(
+    DateTimeOffset OccurredAt,
+    string ActorRole,
+    string ActorId,
+    string? ActorUnit,
+    string Action,
+    Guid? CertificateId,
+    Guid? ChildId,
+    string Outcome)
+{
+    public static AuditEvent By(Caller caller, DateTimeOffset at, string action, string outcome,
+        Guid? certificateId = null, Guid? childId = null) =>
+        new(at, caller.Role, caller.Id, caller.Unit, action, certificateId, childId, outcome);
+}
+
+/// <summary>Appends audit events inside the caller's transaction, so the event and the work it records commit together.</summary>
+public static class AuditLog
+{
+    public static Task WriteAsync(DbTransaction transaction, AuditEvent auditEvent, CancellationToken cancellationToken) =>
+        WriteAsync(transaction, [auditEvent], cancellationToken);
+
+    public static async Task WriteAsync(DbTransaction transaction, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    {
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO audit_events (occurred_at, actor_role, actor_id, actor_unit, action, certificate_id, child_id, outcome)
+            VALUES (@OccurredAt, @ActorRole, @ActorId, @ActorUnit, @Action, @CertificateId, @ChildId, @Outcome)
+            """, events, transaction, cancellationToken: cancellationToken));
+    }
+}
+
+public static class AuditEvents
+{
+    /// <summary>One event per certificate a list showed; an empty list still records that the caller looked.</summary>
+    public static IReadOnlyList<AuditEvent> PerCertificate(Caller caller, DateTimeOffset at, string action, IReadOnlyList<Certificates.Certificate> shown) =>
+        shown.Count == 0
+            ? [AuditEvent.By(caller, at, action, AuditOutcomes.Ok)]
+            : shown.Select(c => AuditEvent.By(caller, at, action, AuditOutcomes.Ok, c.Id, c.ChildId)).ToList();
+}

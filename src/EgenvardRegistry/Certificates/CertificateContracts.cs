@@ -1,0 +1,87 @@
+using EgenvardRegistry.Infrastructure.Auth;
+
+namespace EgenvardRegistry.Certificates;
+
+// Request shapes: everything nullable, so a missing field becomes a field-level validation error rather than a
+// JSON binding failure.
+
+public sealed record IssueCertificateRequest(
+    PersonInput? Child,
+    IReadOnlyList<GuardianInput?>? Guardians,
+    IReadOnlyList<MeasureInput?>? Measures,
+    string? InstructionGivenBy,
+    DateOnly? ValidFrom,
+    DateOnly? ValidUntil,
+    DateOnly? FollowUpOn,
+    CareUnitInput? CareUnit,
+    IReadOnlyList<string?>? SharedWith);
+
+public sealed record PersonInput(string? Personnummer, string? Name);
+
+public sealed record GuardianInput(string? Personnummer, string? Name, string? Email);
+
+public sealed record MeasureInput(
+    string? Code,
+    string? Description,
+    string? Performer,
+    string? Instructions,
+    string? IfHarm,
+    string? IfChanged);
+
+public sealed record CareUnitInput(string? HsaId, string? Name, string? Phone);
+
+// Response shapes.
+
+public sealed record CertificateResponse(
+    Guid Id,
+    string Status,
+    int Version,
+    bool Expired,
+    PersonView Child,
+    IReadOnlyList<GuardianView> Guardians,
+    IReadOnlyList<Measure> Measures,
+    string InstructionGivenBy,
+    DateOnly ValidFrom,
+    DateOnly ValidUntil,
+    DateOnly FollowUpOn,
+    CareUnit CareUnit,
+    IReadOnlyList<string> SharedWith,
+    DateTimeOffset IssuedAt,
+    Issuer IssuedBy,
+    Guid? Replaces,
+    Guid? ReplacedBy,
+    Revocation? Revocation)
+{
+    public static CertificateResponse From(Certificate certificate, DateOnly today, Caller caller) => new(
+        certificate.Id,
+        certificate.Status,
+        certificate.Version,
+        certificate.IsExpired(today),
+        new PersonView(certificate.ChildPersonnummer, certificate.ChildName),
+        certificate.Guardians.Select(guardian => GuardianView.For(guardian, caller)).ToList(),
+        certificate.Measures,
+        certificate.InstructionGivenBy,
+        certificate.ValidFrom,
+        certificate.ValidUntil,
+        certificate.FollowUpOn,
+        certificate.CareUnit,
+        certificate.SharedWith,
+        certificate.IssuedAt,
+        certificate.IssuedBy,
+        certificate.Replaces,
+        certificate.ReplacedBy,
+        certificate.Revocation);
+}
+
+public sealed record PersonView(string Personnummer, string Name);
+
+/// <summary>Schools see who the guardians are, not their personnummer or e-mail: they do not need them.</summary>
+public sealed record GuardianView(string? Personnummer, string Name, string? Email)
+{
+    public static GuardianView For(CertificateGuardian guardian, Caller caller) => caller.Role == Roles.School
+        ? new GuardianView(null, guardian.Name, null)
+        : new GuardianView(guardian.Personnummer, guardian.Name, guardian.Email);
+}
+
+/// <summary>A list response; paging fields can be added without breaking callers.</summary>
+public sealed record ItemsResponse<T>(IReadOnlyList<T> Items);

@@ -1,0 +1,248 @@
+using System.Data.Common;
+using Dapper;
+using EgenvardRegistry.Audit;
+using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Database;
+
+namespace EgenvardRegistry.Certificates;
+
+/// <summary>Issues and reads certificates; every call writes its audit event in the same transaction.</summary>
+public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
+{
+    public async Task<Certificate> IssueAsync(NewCertificate input, Caller caller, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        var childId = await connection.QuerySingleAsync<Guid>(new CommandDefinition("""
+            INSERT INTO children (id, personnummer, name, created_at)
+            VALUES (@Id, @Personnummer, @Name, @Now)
+            ON CONFLICT (personnummer) DO UPDATE SET name = excluded.name
+            RETURNING id
+            """, new { Id = Guid.CreateVersion7(now), Personnummer = input.ChildPersonnummer, Name = input.ChildName, Now = now },
+            transaction, cancellationToken: cancellationToken));
+
+        var id = Guid.CreateVersion7(now);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO certificates (id, child_id, child_name, status, version, valid_from, valid_until, follow_up_on,
+                instruction_given_by, care_unit_hsa_id, care_unit_name, care_unit_phone,
+                issued_at, issued_by_sub, issued_by_hsa_id, issued_by_name, issued_by_profession)
+            VALUES (@Id, @ChildId, @ChildName, @Status, 1, @ValidFrom, @ValidUntil, @FollowUpOn,
+                @InstructionGivenBy, @CareUnitHsaId, @CareUnitName, @CareUnitPhone,
+                @IssuedAt, @IssuedBySub, @IssuedByHsaId, @IssuedByName, @IssuedByProfession)
+            """, new
+        {
+            Id = id,
+            ChildId = childId,
+            input.ChildName,
+            Status = CertificateStatus.Active,
+            input.ValidFrom,
+            input.ValidUntil,
+            input.FollowUpOn,
+            input.InstructionGivenBy,
+            CareUnitHsaId = input.CareUnit.HsaId,
+            CareUnitName = input.CareUnit.Name,
+            CareUnitPhone = input.CareUnit.Phone,
+            IssuedAt = now,
+            IssuedBySub = caller.Id,
+            IssuedByHsaId = caller.HsaId,
+            IssuedByName = caller.Name,
+            IssuedByProfession = caller.Profession,
+        }, transaction, cancellationToken: cancellationToken));
+
+        for (var position = 0; position < input.Guardians.Count; position++)
+        {
+            var guardian = input.Guardians[position];
+            // A guardian's own choices (reminders off) survive a new certificate; a new e-mail address replaces the old.
+            var guardianId = await connection.QuerySingleAsync<Guid>(new CommandDefinition("""
+                INSERT INTO guardians (id, personnummer, name, email, created_at, updated_at)
+                VALUES (@Id, @Personnummer, @Name, @Email, @Now, @Now)
+                ON CONFLICT (personnummer) DO UPDATE
+                    SET name = excluded.name, email = COALESCE(excluded.email, guardians.email), updated_at = excluded.updated_at
+                RETURNING id
+                """, new { Id = Guid.CreateVersion7(now), guardian.Personnummer, guardian.Name, guardian.Email, Now = now },
+                transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO certificate_guardians (certificate_id, guardian_id, position, name)
+                VALUES (@CertificateId, @GuardianId, @Position, @Name)
+                """, new { CertificateId = id, GuardianId = guardianId, Position = position, guardian.Name },
+                transaction, cancellationToken: cancellationToken));
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO certificate_measures (certificate_id, position, code, description, performer, instructions, if_harm, if_changed)
+            VALUES (@CertificateId, @Position, @Code, @Description, @Performer, @Instructions, @IfHarm, @IfChanged)
+            """, input.Measures.Select((measure, position) => new
+        {
+            CertificateId = id,
+            Position = position,
+            measure.Code,
+            measure.Description,
+            measure.Performer,
+            measure.Instructions,
+            measure.IfHarm,
+            measure.IfChanged,
+        }).ToList(), transaction, cancellationToken: cancellationToken));
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO certificate_shares (certificate_id, school_unit) VALUES (@CertificateId, @SchoolUnit)",
+            input.SharedWith.Select(unit => new { CertificateId = id, SchoolUnit = unit }).ToList(),
+            transaction, cancellationToken: cancellationToken));
+
+        await AuditLog.WriteAsync(transaction,
+            AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId), cancellationToken);
+        var issued = (await CertificateReader.LoadAsync(transaction, db.Dialect, [id], cancellationToken)).Single();
+        await transaction.CommitAsync(cancellationToken);
+        return issued;
+    }
+
+    /// <returns>The certificate, or null when it does not exist or the caller may not see it (the two look alike).</returns>
+    public async Task<Certificate?> ReadAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var certificate = (await CertificateReader.LoadAsync(transaction, db.Dialect, [id], cancellationToken)).SingleOrDefault();
+        var outcome = certificate is null ? AuditOutcomes.NotFound
+            : CertificateAccess.CanRead(caller, certificate) ? AuditOutcomes.Ok
+            : AuditOutcomes.Denied;
+        await AuditLog.WriteAsync(transaction,
+            AuditEvent.By(caller, time.GetUtcNow(), AuditActions.CertificateRead, outcome, id, certificate?.ChildId),
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcome == AuditOutcomes.Ok ? certificate : null;
+    }
+}
+
+/// <summary>Who may read a certificate. Anyone else gets the same answer as for a certificate that does not exist.</summary>
+public static class CertificateAccess
+{
+    public static bool CanRead(Caller caller, Certificate certificate) => caller.Role switch
+    {
+        Roles.Admin => true,
+        Roles.Clinician => caller.CareUnit == certificate.CareUnit.HsaId,
+        Roles.School => certificate.SharedWith.Contains(caller.SchoolUnit),
+        Roles.Guardian => certificate.Guardians.Any(guardian => guardian.Personnummer == caller.Personnummer),
+        _ => false,
+    };
+}
+
+/// <summary>Loads whole certificates (with guardians, measures and shares) by id, for every feature's store.</summary>
+public static class CertificateReader
+{
+    public static async Task<IReadOnlyList<Certificate>> LoadAsync(
+        DbTransaction transaction, SqlDialect dialect, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var connection = transaction.Connection!;
+        var parameters = new { Ids = dialect.Ids(ids) };
+        var rows = await connection.QueryAsync<CertificateRow>(new CommandDefinition($"""
+            SELECT c.id, c.child_id, ch.personnummer AS child_personnummer, c.child_name, c.status, c.version,
+                   c.valid_from, c.valid_until, c.follow_up_on, c.instruction_given_by,
+                   c.care_unit_hsa_id, c.care_unit_name, c.care_unit_phone,
+                   c.issued_at, c.issued_by_hsa_id, c.issued_by_name, c.issued_by_profession,
+                   c.replaces, c.replaced_by, c.revoked_at, c.revoked_by, c.revocation_reason
+            FROM certificates c
+            JOIN children ch ON ch.id = c.child_id
+            WHERE {dialect.InList("c.id", "Ids")}
+            """, parameters, transaction, cancellationToken: cancellationToken));
+        var guardians = (await connection.QueryAsync<GuardianRow>(new CommandDefinition($"""
+            SELECT cg.certificate_id, g.personnummer, cg.name, g.email
+            FROM certificate_guardians cg
+            JOIN guardians g ON g.id = cg.guardian_id
+            WHERE {dialect.InList("cg.certificate_id", "Ids")}
+            ORDER BY cg.position
+            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
+        var measures = (await connection.QueryAsync<MeasureRow>(new CommandDefinition($"""
+            SELECT certificate_id, code, description, performer, instructions, if_harm, if_changed
+            FROM certificate_measures
+            WHERE {dialect.InList("certificate_id", "Ids")}
+            ORDER BY position
+            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
+        var shares = (await connection.QueryAsync<ShareRow>(new CommandDefinition($"""
+            SELECT certificate_id, school_unit
+            FROM certificate_shares
+            WHERE {dialect.InList("certificate_id", "Ids")}
+            ORDER BY school_unit
+            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
+
+        var byId = rows.ToDictionary(row => row.Id, row => new Certificate(
+            row.Id,
+            row.ChildId,
+            row.ChildPersonnummer,
+            row.ChildName,
+            row.Status,
+            row.Version,
+            guardians[row.Id].Select(g => new CertificateGuardian(g.Personnummer, g.Name, g.Email)).ToList(),
+            measures[row.Id].Select(m => new Measure(m.Code, m.Description, m.Performer, m.Instructions, m.IfHarm, m.IfChanged)).ToList(),
+            row.InstructionGivenBy,
+            row.ValidFrom,
+            row.ValidUntil,
+            row.FollowUpOn,
+            new CareUnit(row.CareUnitHsaId, row.CareUnitName, row.CareUnitPhone),
+            shares[row.Id].Select(s => s.SchoolUnit).ToList(),
+            row.IssuedAt,
+            new Issuer(row.IssuedByHsaId, row.IssuedByName, row.IssuedByProfession),
+            row.Replaces,
+            row.ReplacedBy,
+            row is { RevokedAt: { } revokedAt, RevocationReason: { } reason, RevokedBy: { } revokedBy }
+                ? new Revocation(reason, revokedAt, revokedBy)
+                : null));
+        return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+    }
+
+    // Row classes with setters: Dapper maps SQLite's 64-bit integers onto them, which constructor mapping refuses.
+    private sealed class CertificateRow
+    {
+        public Guid Id { get; set; }
+        public Guid ChildId { get; set; }
+        public string ChildPersonnummer { get; set; } = "";
+        public string ChildName { get; set; } = "";
+        public string Status { get; set; } = "";
+        public int Version { get; set; }
+        public DateOnly ValidFrom { get; set; }
+        public DateOnly ValidUntil { get; set; }
+        public DateOnly FollowUpOn { get; set; }
+        public string InstructionGivenBy { get; set; } = "";
+        public string CareUnitHsaId { get; set; } = "";
+        public string CareUnitName { get; set; } = "";
+        public string CareUnitPhone { get; set; } = "";
+        public DateTimeOffset IssuedAt { get; set; }
+        public string IssuedByHsaId { get; set; } = "";
+        public string IssuedByName { get; set; } = "";
+        public string? IssuedByProfession { get; set; }
+        public Guid? Replaces { get; set; }
+        public Guid? ReplacedBy { get; set; }
+        public DateTimeOffset? RevokedAt { get; set; }
+        public string? RevokedBy { get; set; }
+        public string? RevocationReason { get; set; }
+    }
+
+    private sealed class GuardianRow
+    {
+        public Guid CertificateId { get; set; }
+        public string Personnummer { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string? Email { get; set; }
+    }
+
+    private sealed class MeasureRow
+    {
+        public Guid CertificateId { get; set; }
+        public string Code { get; set; } = "";
+        public string? Description { get; set; }
+        public string Performer { get; set; } = "";
+        public string Instructions { get; set; } = "";
+        public string IfHarm { get; set; } = "";
+        public string IfChanged { get; set; } = "";
+    }
+
+    private sealed class ShareRow
+    {
+        public Guid CertificateId { get; set; }
+        public string SchoolUnit { get; set; } = "";
+    }
+}

@@ -1,0 +1,36 @@
+namespace EgenvardRegistry.Certificates;
+
+/// <summary>The measure codes the registry knows, with the Swedish words shown to people.</summary>
+public static class MeasureCatalogue
+{
+    public const string Other = "other";
+
+    public static readonly IReadOnlyDictionary<string, string> Swedish = new Dictionary<string, string>
+    {
+        ["insulin"] = "Insulin",
+        ["blood-glucose"] = "Blodsockermätning",
+        ["adrenaline"] = "Adrenalinpenna",
+        ["inhaler"] = "Inhalator",
+        ["seizure-medication"] = "Krampstillande läkemedel",
+        ["tube-feeding"] = "Sondmatning",
+        ["catheterisation"] = "Kateterisering",
+        ["stoma-care"] = "Stomivård",
+        ["oxygen"] = "Syrgas",
+        [Other] = "Annan åtgärd",
+    };
+
+    public static bool IsKnown(string? code) => code is not null && Swedish.ContainsKey(code);
+}
+
+/// <summary>Who carries out a measure.</summary>
+public static class Performers
+{
+    public static readonly IReadOnlyDictionary<string, string> Swedish = new Dictionary<string, string>
+    {
+        ["child"] = "Barnet själv",
+        ["staff"] = "Personal",
+        ["child-with-staff"] = "Barnet med stöd av personal",
+    };
+
+    public static bool IsKnown(string? performer) => performer is not null && Swedish.ContainsKey(performer);
+}

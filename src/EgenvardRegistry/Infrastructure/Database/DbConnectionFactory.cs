@@ -1,0 +1,49 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace EgenvardRegistry.Infrastructure.Database;
+
+/// <summary>Opens connections to the registry database; one implementation per engine.</summary>
+public interface IDbConnectionFactory
+{
+    SqlDialect Dialect { get; }
+
+    ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+}
+
+public sealed class SqliteConnectionFactory : IDbConnectionFactory
+{
+    private readonly string _connectionString;
+
+    public SqliteConnectionFactory(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true };
+        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        {
+            // A relative path is relative to the content root, so `dotnet run` finds the same file from anywhere.
+            builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
+        }
+        _connectionString = builder.ToString();
+    }
+
+    public SqlDialect Dialect => SqlDialect.Sqlite;
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+}
+
+public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDbConnectionFactory, IAsyncDisposable
+{
+    public SqlDialect Dialect => SqlDialect.Postgres;
+
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken);
+}

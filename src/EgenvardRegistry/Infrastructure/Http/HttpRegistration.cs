@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+
+namespace EgenvardRegistry.Infrastructure.Http;
+
+public static class HttpRegistration
+{
+    /// <summary>Largest request body the API reads.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
+    public static IServiceCollection AddRegistryHttp(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Malformed bodies reach BadRequestExceptionHandler, which says what was wrong, instead of a bare 400.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options =>
+        {
+            options.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            options.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        });
+        services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "EgenvardRegistry API";
+            document.Info.Description = "Registry of Swedish egenvårdsintyg (self-care certificates).";
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A JWT with the claims sub, name, role and the role's unit claims.",
+            };
+            document.Security ??= [];
+            document.Security.Add(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
+            });
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>
+    /// Every API response says <c>Cache-Control: no-store</c> (they carry children's data), and bodies over
+    /// <see cref="MaxRequestBodyBytes"/> are refused with 413 before anything reads them.
+    /// </summary>
+    public static IApplicationBuilder UseApiResponseRules(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (!context.Request.Path.StartsWithSegments("/api"))
+        {
+            await next(context);
+            return;
+        }
+        context.Response.Headers.CacheControl = "no-store";
+        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        {
+            await Problems.Write(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+                $"The request body may be at most {MaxRequestBodyBytes} bytes.");
+            return;
+        }
+        await next(context);
+    });
+}
+
+public static class Problems
+{
+    public static async Task Write(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+    }
+}
+
+/// <summary>
+/// Turns a request the framework could not bind (malformed JSON, wrong media type) into a problem that says what
+/// was wrong and where, without echoing any of the body.
+/// </summary>
+public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        if (exception is not BadHttpRequestException badRequest)
+        {
+            return false;
+        }
+        var status = badRequest.StatusCode;
+        ProblemDetails problem = status switch
+        {
+            StatusCodes.Status415UnsupportedMediaType => new ProblemDetails
+            {
+                Title = "Unsupported media type",
+                Detail = "Send the request body as application/json.",
+            },
+            StatusCodes.Status413PayloadTooLarge => new ProblemDetails
+            {
+                Title = "Request body too large",
+                Detail = $"The request body may be at most {HttpRegistration.MaxRequestBodyBytes} bytes.",
+            },
+            _ when badRequest.InnerException is JsonException json => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]>
+                {
+                    [JsonPaths.ToField(json.Path)] = ["Not valid JSON here, or a value of the wrong type."],
+                })
+            {
+                Title = "Malformed JSON",
+                Detail = json.LineNumber is { } line
+                    ? $"The request body is not valid JSON for this operation (line {line + 1}, byte {json.BytePositionInLine + 1})."
+                    : "The request body is not valid JSON for this operation.",
+            },
+            _ => new ProblemDetails
+            {
+                Title = "Bad request",
+                Detail = "The request could not be read. A JSON body is required.",
+            },
+        };
+        problem.Status = status;
+        httpContext.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+}
+
+public static class JsonPaths
+{
+    /// <summary><c>$.measures[0].code</c> → <c>measures[0].code</c>; the whole body is <c>$</c>.</summary>
+    public static string ToField(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+}

@@ -1,0 +1,57 @@
+using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Guardians;
+using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Infrastructure.Http;
+using EgenvardRegistry.Schools;
+using EgenvardRegistry.Verification;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = HttpRegistration.MaxRequestBodyBytes);
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddRegistryDatabase();
+builder.Services.AddRegistryAuth();
+builder.Services.AddRegistryHttp();
+builder.Services.AddSingleton<CertificateStore>();
+builder.Services.AddSingleton<VerificationStore>();
+builder.Services.AddSingleton<SchoolStore>();
+builder.Services.AddSingleton<GuardianStore>();
+
+if (args is ["mint-token", .. var tokenArguments])
+{
+    // `dotnet run -- mint-token clinician`: a development token signed with this configuration's key.
+    var authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+    Console.WriteLine(DevTokens.FromCommandLine(authOptions, tokenArguments, DateTimeOffset.UtcNow));
+    return;
+}
+
+var app = builder.Build();
+await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseApiResponseRules();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.UseSwaggerUI(ui =>
+{
+    ui.SwaggerEndpoint("/openapi/v1.json", "EgenvardRegistry API");
+    ui.RoutePrefix = "swagger";
+});
+app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+
+app.MapCertificates();
+app.MapVerifications();
+app.MapSchools();
+app.MapGuardians();
+
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

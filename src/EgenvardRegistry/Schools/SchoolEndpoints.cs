@@ -1,0 +1,83 @@
+using Dapper;
+using EgenvardRegistry.Audit;
+using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EgenvardRegistry.Schools;
+
+/// <summary>One line of the school unit's list: enough to see who needs a renewal soon, and whom to call.</summary>
+public sealed record SchoolCertificate(
+    Guid Id,
+    string ChildName,
+    DateOnly ValidFrom,
+    DateOnly ValidUntil,
+    int DaysUntilExpiry,
+    IReadOnlyList<string> Measures,
+    CareUnit CareUnit);
+
+public static class SchoolEndpoints
+{
+    public const int MaxExpiringWithinDays = 400;
+
+    public static IEndpointRouteBuilder MapSchools(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/api/schools/me").WithTags("Schools")
+            .MapGet("/certificates", ListSchoolCertificates)
+            .RequireAuthorization(Policies.School)
+            .WithSummary("Active, unexpired certificates shared with the caller's school unit, soonest expiry first; " +
+                         "expiringWithinDays=N keeps those that expire within N days.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        return routes;
+    }
+
+    public static async Task<Results<Ok<ItemsResponse<SchoolCertificate>>, ValidationProblem>> ListSchoolCertificates(
+        int? expiringWithinDays, Caller caller, SchoolStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (expiringWithinDays is < 0 or > MaxExpiringWithinDays)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["expiringWithinDays"] = [$"Between 0 and {MaxExpiringWithinDays}."],
+            });
+        }
+        var today = time.TodayInStockholm();
+        var certificates = await store.ListAsync(caller, today, expiringWithinDays, cancellationToken);
+        return TypedResults.Ok(new ItemsResponse<SchoolCertificate>(certificates.Select(c => new SchoolCertificate(
+            c.Id, c.ChildName, c.ValidFrom, c.ValidUntil, c.ValidUntil.DayNumber - today.DayNumber,
+            c.Measures.Select(m => m.Code).ToList(), c.CareUnit)).ToList()));
+    }
+}
+
+public sealed class SchoolStore(IDbConnectionFactory db, TimeProvider time)
+{
+    public async Task<IReadOnlyList<Certificate>> ListAsync(
+        Caller caller, DateOnly today, int? expiringWithinDays, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var until = expiringWithinDays is { } days ? "AND c.valid_until <= @Until" : "";
+        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition($"""
+            SELECT c.id
+            FROM certificates c
+            JOIN certificate_shares s ON s.certificate_id = c.id
+            WHERE s.school_unit = @SchoolUnit
+              AND c.status = 'active'
+              AND c.valid_until >= @Today
+              {until}
+            ORDER BY c.valid_until, c.id
+            """, new
+        {
+            SchoolUnit = caller.SchoolUnit,
+            Today = today,
+            Until = today.AddDays(expiringWithinDays ?? 0),
+        }, transaction, cancellationToken: cancellationToken))).ToList();
+        var certificates = await CertificateReader.LoadAsync(transaction, db.Dialect, ids, cancellationToken);
+        await AuditLog.WriteAsync(transaction, AuditEvents.PerCertificate(caller, time.GetUtcNow(), AuditActions.SchoolList, certificates), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return certificates;
+    }
+}

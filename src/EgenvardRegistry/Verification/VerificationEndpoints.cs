@@ -1,0 +1,100 @@
+using System.Data.Common;
+using Dapper;
+using EgenvardRegistry.Audit;
+using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Database;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace EgenvardRegistry.Verification;
+
+public sealed record VerificationRequest(string? Personnummer, string? Measure);
+
+public sealed record VerificationResponse(bool Covered, string Reason, VerifiedCertificate? Certificate);
+
+/// <summary>What school staff need at the moment of care: how, what if harm, whom to call.</summary>
+public sealed record VerifiedCertificate(
+    Guid Id,
+    string ChildName,
+    string Status,
+    DateOnly ValidFrom,
+    DateOnly ValidUntil,
+    DateOnly FollowUpOn,
+    IReadOnlyList<Measure> Measures,
+    string InstructionGivenBy,
+    CareUnit CareUnit)
+{
+    public static VerifiedCertificate From(Certificate c) =>
+        new(c.Id, c.ChildName, c.Status, c.ValidFrom, c.ValidUntil, c.FollowUpOn, c.Measures, c.InstructionGivenBy, c.CareUnit);
+}
+
+public static class VerificationEndpoints
+{
+    public static IEndpointRouteBuilder MapVerifications(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/api/verifications").WithTags("Verification")
+            .MapPost("/", VerifyCoverage)
+            .RequireAuthorization(Policies.School)
+            .WithSummary("Is the child covered for this measure today? Only certificates shared with the caller's school unit count.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        return routes;
+    }
+
+    public static async Task<Results<Ok<VerificationResponse>, ValidationProblem>> VerifyCoverage(
+        VerificationRequest request, Caller caller, VerificationStore store, TimeProvider time,
+        CancellationToken cancellationToken)
+    {
+        var today = time.TodayInStockholm();
+        var errors = new ValidationErrors();
+        if (!Identifiers.Personnummer.TryNormalize(request.Personnummer, today, out var personnummer))
+        {
+            errors.Add("personnummer", "Not a valid personnummer or samordningsnummer.");
+        }
+        var measure = request.Measure?.Trim();
+        if (!MeasureCatalogue.IsKnown(measure))
+        {
+            errors.Add("measure", $"Unknown measure; one of {string.Join(", ", MeasureCatalogue.Swedish.Keys)}.");
+        }
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The verification request is not valid.");
+        }
+        var outcome = await store.VerifyAsync(personnummer, measure!, caller, today, cancellationToken);
+        return TypedResults.Ok(new VerificationResponse(
+            outcome.Covered, outcome.Reason, outcome.Certificate is { } c ? VerifiedCertificate.From(c) : null));
+    }
+}
+
+public sealed class VerificationStore(IDbConnectionFactory db, TimeProvider time)
+{
+    public async Task<VerificationOutcome> VerifyAsync(
+        string personnummer, string measure, Caller caller, DateOnly today, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var childId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM children WHERE personnummer = @Personnummer",
+            new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+        var shared = childId is null ? [] : await SharedCertificates(transaction, childId.Value, caller.SchoolUnit!, cancellationToken);
+        var outcome = Verifier.Decide(shared, measure, today);
+        await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.Verification,
+            outcome.Reason, outcome.Certificate?.Id, childId), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
+    }
+
+    private async Task<IReadOnlyList<Certificate>> SharedCertificates(
+        DbTransaction transaction, Guid childId, string schoolUnit, CancellationToken cancellationToken)
+    {
+        var ids = (await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition("""
+            SELECT c.id
+            FROM certificates c
+            JOIN certificate_shares s ON s.certificate_id = c.id
+            WHERE c.child_id = @ChildId AND s.school_unit = @SchoolUnit
+            """, new { ChildId = childId, SchoolUnit = schoolUnit }, transaction, cancellationToken: cancellationToken))).ToList();
+        return await CertificateReader.LoadAsync(transaction, db.Dialect, ids, cancellationToken);
+    }
+}
