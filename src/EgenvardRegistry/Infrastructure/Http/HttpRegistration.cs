@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 
@@ -60,10 +61,17 @@ public static class HttpRegistration
         context.Response.Headers.CacheControl = "no-store";
         if (context.Request.ContentLength > MaxRequestBodyBytes)
         {
-            await Problems.Write(context, StatusCodes.Status413PayloadTooLarge, "Request body too large",
+            await Problems.Write(context, StatusCodes.Status413PayloadTooLarge, "Content Too Large",
                 $"The request body may be at most {MaxRequestBodyBytes} bytes.");
             return;
         }
+        // A body without Content-Length (chunked) is cut off while it is read.
+        var sizeLimit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeLimit is { IsReadOnly: false })
+        {
+            sizeLimit.MaxRequestBodySize = MaxRequestBodyBytes;
+        }
+        context.Request.Body = new LimitedReadStream(context.Request.Body, MaxRequestBodyBytes);
         await next(context);
     });
 }
@@ -104,7 +112,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             },
             StatusCodes.Status413PayloadTooLarge => new ProblemDetails
             {
-                Title = "Request body too large",
+                Title = "Content Too Large",
                 Detail = $"The request body may be at most {HttpRegistration.MaxRequestBodyBytes} bytes.",
             },
             _ when badRequest.InnerException is JsonException json => new HttpValidationProblemDetails(

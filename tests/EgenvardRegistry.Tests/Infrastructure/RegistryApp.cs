@@ -1,0 +1,65 @@
+using EgenvardRegistry.Infrastructure.Auth;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+
+namespace EgenvardRegistry.Tests.Infrastructure;
+
+/// <summary>The whole service over the real HTTP pipeline, on one engine, with a fake clock and captured logs.</summary>
+public sealed class RegistryApp(TestDatabase database, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    : WebApplicationFactory<Program>
+{
+    public static readonly AuthOptions Auth = new()
+    {
+        SigningKey = "test-signing-key-that-is-long-enough-for-hs256",
+        Issuer = "egenvard-tests",
+        Audience = "egenvard-registry",
+    };
+
+    public TestDatabase Database { get; } = database;
+
+    public FakeClock Clock { get; } = new();
+
+    public CapturedLogs Logs { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        var settings = new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = Database.Provider,
+            ["ConnectionStrings:Registry"] = Database.ConnectionString,
+            ["Auth:SigningKey"] = Auth.SigningKey,
+            ["Auth:Issuer"] = Auth.Issuer,
+            ["Auth:Audience"] = Auth.Audience,
+            // Everything is logged in tests, so the privacy tests see what the most verbose production log would hold.
+            ["Logging:LogLevel:Default"] = "Trace",
+            ["Logging:LogLevel:Microsoft"] = "Trace",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Trace",
+        };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(Logs);
+        });
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public HttpClient ClientFor(string? token)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+        return client;
+    }
+}
