@@ -6,7 +6,7 @@ namespace EgenvardRegistry.Tests.Infrastructure;
 public static class Samples
 {
     public const string ChildPnr = "201503122382";
-    public const string OtherChildPnr = "201701022381";
+    public const string OtherChildPnr = "201701022384";
 
     public static JsonObject Certificate(
         string childPnr = ChildPnr,
