@@ -10,16 +10,20 @@ public static class CertificateEndpoints
     {
         var group = routes.MapGroup("/api/certificates").WithTags("Certificates");
         group.MapPost("/", IssueCertificate)
+            .WithName(nameof(IssueCertificate))
             .RequireAuthorization(Policies.Clinician)
             .WithSummary("Issue a certificate for a child (clinician of the care unit on the certificate).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/{id:guid}", GetCertificate)
+            .WithName(nameof(GetCertificate))
             .RequireAuthorization(Policies.AnyRole)
             .WithSummary("A certificate: issuing care unit's clinicians, the child's guardians, school units it is shared with, admins.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 

@@ -14,6 +14,7 @@ public static class GuardianEndpoints
     {
         routes.MapGroup("/api/guardians/me").WithTags("Guardians")
             .MapGet("/certificates", ListGuardianCertificates)
+            .WithName(nameof(ListGuardianCertificates))
             .RequireAuthorization(Policies.Guardian)
             .WithSummary("Certificates that name the caller as guardian, newest first.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)

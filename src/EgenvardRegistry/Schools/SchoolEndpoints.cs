@@ -26,6 +26,7 @@ public static class SchoolEndpoints
     {
         routes.MapGroup("/api/schools/me").WithTags("Schools")
             .MapGet("/certificates", ListSchoolCertificates)
+            .WithName(nameof(ListSchoolCertificates))
             .RequireAuthorization(Policies.School)
             .WithSummary("Active, unexpired certificates shared with the caller's school unit, soonest expiry first; " +
                          "expiringWithinDays=N keeps those that expire within N days.")

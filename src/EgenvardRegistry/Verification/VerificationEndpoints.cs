@@ -35,6 +35,7 @@ public static class VerificationEndpoints
     {
         routes.MapGroup("/api/verifications").WithTags("Verification")
             .MapPost("/", VerifyCoverage)
+            .WithName(nameof(VerifyCoverage))
             .RequireAuthorization(Policies.School)
             .WithSummary("Is the child covered for this measure today? Only certificates shared with the caller's school unit count.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+
+namespace EgenvardRegistry.Tests.Platform;
+
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engine)
+{
+    [TestCase("/health/live")]
+    [TestCase("/health/ready")]
+    public async Task Health_AnswersHealthyWithoutSigningIn(string path)
+    {
+        using var response = await Client(null).GetAsync(path);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("Healthy"));
+    }
+
+    [Test]
+    public async Task ReadinessCheck_WhenTheDatabaseCannotBeReached_IsUnhealthy()
+    {
+        var unreachable = Engine == Engine.Postgres
+            ? "Host=127.0.0.1;Port=1;Username=nobody;Database=none;Timeout=2"
+            : $"Data Source={Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "missing.db")};Mode=ReadOnly";
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Database:Provider"] = App.Database.Provider,
+            ["ConnectionStrings:Registry"] = unreachable,
+        });
+        builder.Services.AddRegistryDatabase();
+        using var host = builder.Build();
+
+        var report = await host.Services.GetRequiredService<HealthCheckService>()
+            .CheckHealthAsync(check => check.Tags.Contains("ready"));
+
+        Assert.That(report.Status, Is.EqualTo(HealthStatus.Unhealthy));
+        Assert.That(report.Entries["database"].Description, Does.Contain("unreachable"));
+    }
+
+    [Test]
+    public async Task OpenApiDocument_DescribesTheEndpointsAndBearerAuth()
+    {
+        using var response = await Client(null).GetAsync("/openapi/v1.json");
+        var document = await response.ReadJson();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var paths = document["paths"]!.AsObject().Select(path => path.Key).ToList();
+        Assert.That(paths, Is.SupersetOf(new[]
+        {
+            "/api/certificates", "/api/certificates/{id}", "/api/verifications",
+            "/api/schools/me/certificates", "/api/guardians/me/certificates",
+        }));
+        Assert.That(document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>(), Is.EqualTo("bearer"));
+        Assert.That(document["paths"]!["/api/certificates"]!["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("IssueCertificate"));
+        var verifyResponses = document["paths"]!["/api/verifications"]!["post"]!["responses"]!.AsObject().Select(r => r.Key);
+        Assert.That(verifyResponses, Is.SupersetOf(new[] { "200", "400", "403" }));
+    }
+
+    [Test]
+    public async Task InteractiveUi_IsServed()
+    {
+        using var response = await Client(null).GetAsync("/swagger/index.html");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(html, Does.Contain("swagger-ui"));
+    }
+
+    [Test]
+    public async Task UnknownRoute_Returns404Problem()
+    {
+        using var response = await Client(Tokens.Admin()).GetAsync("/api/nothing-here");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That((await response.ReadJson())["status"]!.GetValue<int>(), Is.EqualTo(404));
+    }
+}
