@@ -13,9 +13,10 @@ public sealed partial class MigrationRunner(IDbConnectionFactory db, TimeProvide
     public static string ScriptFolder(SqlDialect dialect) =>
         Path.Combine(AppContext.BaseDirectory, "db", dialect.Name);
 
-    public static IReadOnlyList<Migration> Discover(SqlDialect dialect)
+    public static IReadOnlyList<Migration> Discover(SqlDialect dialect) => Discover(ScriptFolder(dialect));
+
+    public static IReadOnlyList<Migration> Discover(string folder)
     {
-        var folder = ScriptFolder(dialect);
         if (!Directory.Exists(folder))
         {
             throw new InvalidOperationException($"The migrations folder {folder} is missing.");
@@ -38,9 +39,10 @@ public sealed partial class MigrationRunner(IDbConnectionFactory db, TimeProvide
     }
 
     /// <returns>How many scripts were applied now.</returns>
-    public async Task<int> ApplyAsync(CancellationToken cancellationToken)
+    public Task<int> ApplyAsync(CancellationToken cancellationToken) => ApplyAsync(Discover(db.Dialect), cancellationToken);
+
+    internal async Task<int> ApplyAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
     {
-        var migrations = Discover(db.Dialect);
         await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(db.Dialect.BeginMigrationsSql, cancellationToken: cancellationToken));
         try

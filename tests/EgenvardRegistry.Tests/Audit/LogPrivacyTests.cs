@@ -1,0 +1,61 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using EgenvardRegistry.Tests.Infrastructure;
+
+namespace EgenvardRegistry.Tests.Audit;
+
+/// <summary>A personnummer never reaches a log line, at any level, whatever the request did.</summary>
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+public sealed class LogPrivacyTests(Engine engine) : IntegrationTest(engine)
+{
+    private const string WrongCheckDigit = "201503122383";
+
+    private static IEnumerable<string> Forms(string twelveDigits) =>
+    [
+        twelveDigits,
+        twelveDigits[2..],
+        $"{twelveDigits[..8]}-{twelveDigits[8..]}",
+        $"{twelveDigits[2..8]}-{twelveDigits[8..]}",
+    ];
+
+    [Test]
+    public async Task FullScenario_LogsNoPersonnummerInAnyForm()
+    {
+        var body = Samples.Certificate();
+        body["child"]!["personnummer"] = "150312-2382";
+        var id = await IssueOk(body);
+        await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr, guardianPnr: Tokens.OtherGuardianPnr));
+
+        await Client(Tokens.Clinician()).GetAsync($"/api/certificates/{id}");
+        await Client(Tokens.Clinician(Tokens.OtherCareUnit, "c2")).GetAsync($"/api/certificates/{id}");
+        await Verify("20150312-2382", "insulin");
+        await Verify(Samples.OtherChildPnr, "oxygen", Tokens.OtherSchoolUnit);
+        await Client(Tokens.School()).GetAsync("/api/schools/me/certificates?expiringWithinDays=400");
+        await Client(Tokens.Guardian()).GetAsync("/api/guardians/me/certificates");
+
+        // Failures are where a value is most likely to be echoed.
+        using var badPnr = await Client(Tokens.School()).PostAsJsonAsync("/api/verifications",
+            new { personnummer = WrongCheckDigit, measure = "insulin" });
+        using var malformed = await Client(Tokens.School()).PostAsync("/api/verifications",
+            new StringContent("{\"personnummer\": \"201503122382\", \"measure\": ", Encoding.UTF8, "application/json"));
+        using var wrongType = await Client(Tokens.Clinician()).PostAsync("/api/certificates",
+            new StringContent("{\"child\": {\"personnummer\": 201503122382}}", Encoding.UTF8, "application/json"));
+        using var badGuardian = await Client(Tokens.Mint(new()
+            {
+                ["sub"] = "g", ["name"] = "G", ["role"] = "guardian", ["pnr"] = Tokens.OtherGuardianPnr,
+            }, options: new() { SigningKey = new string('k', 40), Issuer = "x", Audience = "y" }))
+            .GetAsync("/api/guardians/me/certificates");
+        Assert.That(new[] { badPnr.StatusCode, malformed.StatusCode, wrongType.StatusCode, badGuardian.StatusCode },
+            Is.EqualTo(new[] { HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized }));
+
+        var logs = App.Logs.Lines;
+        Assert.That(logs, Has.Count.GreaterThan(50), "the capture sees the application's logging");
+        var forbidden = new[] { Samples.ChildPnr, Samples.OtherChildPnr, Tokens.GuardianPnr, Tokens.OtherGuardianPnr, WrongCheckDigit }
+            .SelectMany(Forms)
+            .ToList();
+        var leaks = logs.Where(line => forbidden.Any(pnr => line.Contains(pnr, StringComparison.Ordinal))).ToList();
+        Assert.That(leaks, Is.Empty);
+    }
+}

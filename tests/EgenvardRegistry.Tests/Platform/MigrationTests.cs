@@ -1,0 +1,110 @@
+using Dapper;
+using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Tests.Infrastructure;
+
+namespace EgenvardRegistry.Tests.Platform;
+
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+public sealed class MigrationTests(Engine engine) : IntegrationTest(engine)
+{
+    private SqlDialect Dialect => Engine == Engine.Postgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
+
+    [Test]
+    public async Task Start_AppliedEveryScriptOnce_AndAgainIsANoOp()
+    {
+        var scripts = MigrationRunner.Discover(Dialect);
+        var runner = App.Services.GetRequiredService<MigrationRunner>();
+
+        var appliedAgain = await runner.ApplyAsync(CancellationToken.None);
+
+        await using var connection = await App.Database.OpenAsync();
+        var journal = (await connection.QueryAsync<(long Version, string Name)>(
+            "SELECT version, name FROM schema_migrations ORDER BY version")).ToList();
+        Assert.That(appliedAgain, Is.EqualTo(0));
+        Assert.That(journal.Select(row => row.Name), Is.EqualTo(scripts.Select(script => script.Name)));
+        Assert.That(scripts.Select(script => script.Version), Is.Ordered.And.Unique);
+    }
+
+    [Test]
+    public void BothEngines_HaveTheSameNumberedScripts()
+    {
+        var sqlite = MigrationRunner.Discover(SqlDialect.Sqlite).Select(script => script.Name);
+        var postgres = MigrationRunner.Discover(SqlDialect.Postgres).Select(script => script.Name);
+
+        Assert.That(postgres, Is.EqualTo(sqlite));
+    }
+
+    [Test]
+    public async Task FreshDatabase_IsMigratedFromNothing()
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine);
+        await using var app = new RegistryApp(database);
+        _ = app.Server;
+
+        await using var connection = await database.OpenAsync();
+        var tables = Engine == Engine.Postgres
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = 'certificates'"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'certificates'";
+        Assert.That(await connection.ExecuteScalarAsync<long>(tables), Is.EqualTo(1));
+        if (Engine == Engine.Sqlite)
+        {
+            Assert.That(await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"), Is.EqualTo("wal"));
+        }
+    }
+
+    [Test]
+    public async Task FailingScript_RollsBackWholeAndIsNotRecorded_WhileEarlierScriptsStay()
+    {
+        var folder = Directory.CreateTempSubdirectory("egenvard-migrations-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(folder, "0001_good.sql"), "CREATE TABLE good_table (id INTEGER);");
+            await File.WriteAllTextAsync(Path.Combine(folder, "0002_bad.sql"),
+                "CREATE TABLE half_done (id INTEGER); INSERT INTO no_such_table VALUES (1);");
+            await using var database = await TestDatabase.CreateAsync(Engine);
+            IDbConnectionFactory factory = Engine == Engine.Postgres
+                ? new PostgresConnectionFactory(Npgsql.NpgsqlDataSource.Create(database.ConnectionString))
+                : new SqliteConnectionFactory(database.ConnectionString, folder);
+            var runner = new MigrationRunner(factory, TimeProvider.System,
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationRunner>.Instance);
+
+            Assert.That(async () => await runner.ApplyAsync(MigrationRunner.Discover(folder), CancellationToken.None), Throws.Exception);
+
+            await using var connection = await database.OpenAsync();
+            Assert.That(await connection.QueryAsync<string>("SELECT name FROM schema_migrations"), Is.EqualTo(new[] { "0001_good.sql" }));
+            Assert.That(await TableExists(connection, "good_table"), Is.True);
+            Assert.That(await TableExists(connection, "half_done"), Is.False, "the failed script left nothing behind");
+            if (factory is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<bool> TableExists(System.Data.Common.DbConnection connection, string table) =>
+        await connection.ExecuteScalarAsync<long>(Engine == Engine.Postgres
+            ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = @table"
+            : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @table", new { table }) == 1;
+
+    [TestCase("UPDATE certificates SET status = 'expired'")]
+    [TestCase("UPDATE certificates SET valid_until = '2026-01-01'")]
+    [TestCase("UPDATE certificates SET follow_up_on = '2030-01-01'")]
+    [TestCase("UPDATE certificates SET revoked_at = issued_at")]
+    [TestCase("UPDATE certificate_measures SET performer = 'teacher'")]
+    [TestCase("UPDATE certificate_measures SET code = 'aspirin'")]
+    [TestCase("UPDATE children SET personnummer = '123'")]
+    [TestCase("UPDATE certificate_shares SET school_unit = '123'")]
+    [TestCase("DELETE FROM children")]
+    public async Task Database_RejectsRowsThatBreakTheRules(string sql)
+    {
+        await IssueOk();
+
+        Assert.That(async () => await Execute(sql), Throws.Exception);
+        Assert.That(await Count("certificates", "status = 'active'"), Is.EqualTo(1));
+    }
+}
