@@ -20,6 +20,7 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await response.Content.ReadAsStringAsync(), Is.EqualTo("Healthy"));
+        Assert.That(response.Headers.CacheControl!.NoStore, Is.True);
     }
 
     [Test]

@@ -48,12 +48,17 @@ public static class HttpRegistration
     }
 
     /// <summary>
-    /// Every API response says <c>Cache-Control: no-store</c> (they carry children's data), and bodies over
+    /// Every API and health response says <c>Cache-Control: no-store</c> (they carry children's data or live state), and bodies over
     /// <see cref="MaxRequestBodyBytes"/> are refused with 413 before anything reads them.
     /// </summary>
     public static IApplicationBuilder UseApiResponseRules(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (!context.Request.Path.StartsWithSegments("/api"))
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/health"))
+        {
+            context.Response.Headers.CacheControl = "no-store";
+        }
+        if (!path.StartsWithSegments("/api"))
         {
             await next(context);
             return;
