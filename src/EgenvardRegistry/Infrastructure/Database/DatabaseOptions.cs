@@ -12,7 +12,7 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>Bound from <c>ConnectionStrings:Registry</c>.</summary>
     public string ConnectionString { get; set; } = "";
 
-    public DatabaseProvider ParsedProvider => Provider.Trim().ToLowerInvariant() switch
+    public DatabaseProvider ParseProvider() => Provider.Trim().ToLowerInvariant() switch
     {
         "sqlite" => DatabaseProvider.Sqlite,
         "postgres" or "postgresql" => DatabaseProvider.Postgres,

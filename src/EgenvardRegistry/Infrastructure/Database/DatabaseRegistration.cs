@@ -20,7 +20,7 @@ public static class DatabaseRegistration
         services.AddSingleton<IDbConnectionFactory>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
-            return options.ParsedProvider switch
+            return options.ParseProvider() switch
             {
                 DatabaseProvider.Postgres => new PostgresConnectionFactory(
                     new NpgsqlDataSourceBuilder(options.ConnectionString)

@@ -1,0 +1,46 @@
+using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Tests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace EgenvardRegistry.Tests.Platform;
+
+/// <summary>A wrong or missing setting stops the service at start, with a message that names the setting.</summary>
+public sealed class ConfigurationTests
+{
+    [TestCase("Database:Provider", "oracle", "Database:Provider")]
+    [TestCase("ConnectionStrings:Registry", "", "ConnectionStrings:Registry")]
+    [TestCase("Auth:SigningKey", "too-short", "Auth:SigningKey")]
+    [TestCase("Auth:SigningKey", "", "Auth:Authority")]
+    [TestCase("Auth:Audience", "", "Auth:Audience")]
+    public async Task Start_WithABadSetting_FailsNamingIt(string key, string value, string named)
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using var app = new RegistryApp(database, new Dictionary<string, string?> { [key] = value });
+
+        Assert.That(() => app.Server, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains(named));
+    }
+
+    [Test]
+    public void Production_WithAnAuthority_ValidatesTokensAgainstItInsteadOfAKey()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:Authority"] = "https://idp.region.example.se",
+            ["Auth:Audience"] = "egenvard-registry",
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddRegistryAuth();
+        using var host = builder.Build();
+
+        var jwt = host.Services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+
+        Assert.That(jwt.Authority, Is.EqualTo("https://idp.region.example.se"));
+        Assert.That(jwt.TokenValidationParameters.IssuerSigningKey, Is.Null);
+        Assert.That(jwt.TokenValidationParameters.ValidAudience, Is.EqualTo("egenvard-registry"));
+        Assert.That(jwt.MapInboundClaims, Is.False);
+    }
+}
