@@ -130,6 +130,15 @@ public static class CertificateAccess
 /// <summary>Loads whole certificates (with guardians, measures and shares) by id, for every feature's store.</summary>
 public static class CertificateReader
 {
+    /// <summary>Loads the certificates whose ids a query selects, in the query's order.</summary>
+    public static async Task<IReadOnlyList<Certificate>> LoadSelectedAsync(
+        DbTransaction transaction, SqlDialect dialect, string idQuery, object parameters, CancellationToken cancellationToken)
+    {
+        var ids = (await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition(
+            idQuery, parameters, transaction, cancellationToken: cancellationToken))).ToList();
+        return await LoadAsync(transaction, dialect, ids, cancellationToken);
+    }
+
     public static async Task<IReadOnlyList<Certificate>> LoadAsync(
         DbTransaction transaction, SqlDialect dialect, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
     {

@@ -38,15 +38,14 @@ public sealed class GuardianStore(IDbConnectionFactory db, TimeProvider time)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition("""
+        var certificates = await CertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
             SELECT c.id
             FROM certificates c
             JOIN certificate_guardians cg ON cg.certificate_id = c.id
             JOIN guardians g ON g.id = cg.guardian_id
             WHERE g.personnummer = @Personnummer
             ORDER BY c.issued_at DESC, c.id
-            """, new { caller.Personnummer }, transaction, cancellationToken: cancellationToken))).ToList();
-        var certificates = await CertificateReader.LoadAsync(transaction, db.Dialect, ids, cancellationToken);
+            """, new { caller.Personnummer }, cancellationToken);
         await AuditLog.WriteAsync(transaction, AuditEvents.PerCertificate(caller, time.GetUtcNow(), AuditActions.GuardianList, certificates), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return certificates;

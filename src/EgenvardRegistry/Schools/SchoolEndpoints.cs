@@ -60,8 +60,8 @@ public sealed class SchoolStore(IDbConnectionFactory db, TimeProvider time)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var until = expiringWithinDays is { } days ? "AND c.valid_until <= @Until" : "";
-        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition($"""
+        var until = expiringWithinDays is null ? "" : "AND c.valid_until <= @Until";
+        var certificates = await CertificateReader.LoadSelectedAsync(transaction, db.Dialect, $"""
             SELECT c.id
             FROM certificates c
             JOIN certificate_shares s ON s.certificate_id = c.id
@@ -70,13 +70,7 @@ public sealed class SchoolStore(IDbConnectionFactory db, TimeProvider time)
               AND c.valid_until >= @Today
               {until}
             ORDER BY c.valid_until, c.id
-            """, new
-        {
-            SchoolUnit = caller.SchoolUnit,
-            Today = today,
-            Until = today.AddDays(expiringWithinDays ?? 0),
-        }, transaction, cancellationToken: cancellationToken))).ToList();
-        var certificates = await CertificateReader.LoadAsync(transaction, db.Dialect, ids, cancellationToken);
+            """, new { caller.SchoolUnit, Today = today, Until = today.AddDays(expiringWithinDays ?? 0) }, cancellationToken);
         await AuditLog.WriteAsync(transaction, AuditEvents.PerCertificate(caller, time.GetUtcNow(), AuditActions.SchoolList, certificates), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return certificates;

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
@@ -79,23 +78,16 @@ public sealed class VerificationStore(IDbConnectionFactory db, TimeProvider time
         var childId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
             "SELECT id FROM children WHERE personnummer = @Personnummer",
             new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
-        var shared = childId is null ? [] : await SharedCertificates(transaction, childId.Value, caller.SchoolUnit!, cancellationToken);
+        var shared = childId is null ? [] : await CertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
+            SELECT c.id
+            FROM certificates c
+            JOIN certificate_shares s ON s.certificate_id = c.id
+            WHERE c.child_id = @ChildId AND s.school_unit = @SchoolUnit
+            """, new { ChildId = childId.Value, caller.SchoolUnit }, cancellationToken);
         var outcome = Verifier.Decide(shared, measure, today);
         await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.Verification,
             outcome.Reason, outcome.Certificate?.Id, childId), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return outcome;
-    }
-
-    private async Task<IReadOnlyList<Certificate>> SharedCertificates(
-        DbTransaction transaction, Guid childId, string schoolUnit, CancellationToken cancellationToken)
-    {
-        var ids = (await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition("""
-            SELECT c.id
-            FROM certificates c
-            JOIN certificate_shares s ON s.certificate_id = c.id
-            WHERE c.child_id = @ChildId AND s.school_unit = @SchoolUnit
-            """, new { ChildId = childId, SchoolUnit = schoolUnit }, transaction, cancellationToken: cancellationToken))).ToList();
-        return await CertificateReader.LoadAsync(transaction, db.Dialect, ids, cancellationToken);
     }
 }

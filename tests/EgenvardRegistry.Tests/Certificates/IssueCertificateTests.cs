@@ -228,6 +228,21 @@ public sealed class IssueCertificateTests(Engine engine) : IntegrationTest(engin
         Assert.That(await Count("certificates"), Is.EqualTo(0));
     }
 
+    [TestCase("", "Bad request")]
+    [TestCase("null", "Bad request")]
+    [TestCase("[]", "Malformed JSON")]
+    [TestCase("\"text\"", "Malformed JSON")]
+    public async Task Issue_BodyThatIsNotACertificateObject_Returns400Problem(string json, string title)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await Client(Tokens.Clinician()).PostAsync("/api/certificates", content);
+        var problem = await response.ReadJson();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(problem["title"]!.GetValue<string>(), Is.EqualTo(title));
+        Assert.That(await Count("certificates"), Is.EqualTo(0));
+    }
+
     [Test]
     public async Task Issue_ValueOfTheWrongType_Returns400NamingTheField()
     {
