@@ -8,6 +8,9 @@ public static class AuditActions
 {
     public const string CertificateIssue = "certificate.issue";
     public const string CertificateRead = "certificate.read";
+    public const string CertificateRenew = "certificate.renew";
+    public const string CertificateRevoke = "certificate.revoke";
+    public const string CertificateSearch = "certificate.search";
     public const string Verification = "verification";
     public const string SchoolList = "school.list";
     public const string GuardianList = "guardian.list";

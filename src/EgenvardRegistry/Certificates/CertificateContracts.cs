@@ -16,6 +16,37 @@ public sealed record IssueCertificateRequest(
     CareUnitInput? CareUnit,
     IReadOnlyList<string?>? SharedWith);
 
+/// <summary>
+/// A renewal: new dates, and any part of the content that changes; what is left out is carried over from the
+/// certificate being renewed. The child cannot change.
+/// </summary>
+public sealed record RenewCertificateRequest(
+    DateOnly? ValidFrom,
+    DateOnly? ValidUntil,
+    DateOnly? FollowUpOn,
+    IReadOnlyList<GuardianInput?>? Guardians,
+    IReadOnlyList<MeasureInput?>? Measures,
+    string? InstructionGivenBy,
+    CareUnitInput? CareUnit,
+    IReadOnlyList<string?>? SharedWith)
+{
+    public IssueCertificateRequest MergeInto(Certificate old) => new(
+        new PersonInput(old.ChildPersonnummer, old.ChildName),
+        Guardians ?? old.Guardians.Select(g => (GuardianInput?)new GuardianInput(g.Personnummer, g.Name, g.Email)).ToList(),
+        Measures ?? old.Measures.Select(m => (MeasureInput?)new MeasureInput(
+            m.Code, m.Description, m.Performer, m.Instructions, m.IfHarm, m.IfChanged)).ToList(),
+        InstructionGivenBy ?? old.InstructionGivenBy,
+        ValidFrom,
+        ValidUntil,
+        FollowUpOn,
+        CareUnit ?? new CareUnitInput(old.CareUnit.HsaId, old.CareUnit.Name, old.CareUnit.Phone),
+        SharedWith ?? old.SharedWith.Select(unit => (string?)unit).ToList());
+}
+
+public sealed record RevocationRequest(string? Reason);
+
+public sealed record SearchRequest(string? Personnummer);
+
 public sealed record PersonInput(string? Personnummer, string? Name);
 
 public sealed record GuardianInput(string? Personnummer, string? Name, string? Email);

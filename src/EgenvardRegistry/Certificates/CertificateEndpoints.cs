@@ -1,29 +1,47 @@
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace EgenvardRegistry.Certificates;
 
 public static class CertificateEndpoints
 {
+    public const int MaxReasonLength = 500;
+
     public static IEndpointRouteBuilder MapCertificates(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/certificates").WithTags("Certificates");
+        var group = routes.MapGroup("/api/certificates").WithTags("Certificates")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("/", IssueCertificate)
             .WithName(nameof(IssueCertificate))
             .RequireAuthorization(Policies.Clinician)
             .WithSummary("Issue a certificate for a child (clinician of the care unit on the certificate).")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/{id:guid}", GetCertificate)
             .WithName(nameof(GetCertificate))
             .RequireAuthorization(Policies.AnyRole)
-            .WithSummary("A certificate: issuing care unit's clinicians, the child's guardians, school units it is shared with, admins.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound);
+            .WithSummary("A certificate: issuing care unit's clinicians, the child's guardians, school units it is shared with, admins.");
+        group.MapPost("/{id:guid}/renewals", RenewCertificate)
+            .WithName(nameof(RenewCertificate))
+            .RequireAuthorization(Policies.Clinician)
+            .WithSummary("Renew: a new certificate with new dates (and any changed content) replaces this one. " +
+                         "Clinicians of the issuing care unit; If-Match optional.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapPost("/{id:guid}/revocation", RevokeCertificate)
+            .WithName(nameof(RevokeCertificate))
+            .RequireAuthorization(Policies.Clinician)
+            .WithSummary("Revoke for good, with a reason. Clinicians of the issuing care unit; If-Match with the current ETag is required.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status428PreconditionRequired);
+        group.MapPost("/search", SearchCertificates)
+            .WithName(nameof(SearchCertificates))
+            .RequireAuthorization(Policies.Clinician)
+            .WithSummary("A child's certificates across all care units, newest first (the personnummer goes in the body, never the URL).");
         return routes;
     }
 
@@ -40,9 +58,7 @@ public static class CertificateEndpoints
         }
         if (certificate.CareUnit.HsaId != caller.CareUnit)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
-                title: "Not your care unit",
-                detail: "A clinician issues certificates only for the care unit they are signed in for.");
+            return NotYourCareUnit();
         }
         var issued = await store.IssueAsync(certificate, caller, cancellationToken);
         http.Response.Headers.ETag = issued.ETag;
@@ -62,8 +78,121 @@ public static class CertificateEndpoints
         return TypedResults.Ok(CertificateResponse.From(certificate, time.TodayInStockholm(), caller));
     }
 
+    public static async Task<Results<Created<CertificateResponse>, ValidationProblem, ProblemHttpResult>> RenewCertificate(
+        Guid id, RenewCertificateRequest request, Caller caller, CertificateStore store, TimeProvider time,
+        HttpContext http, CancellationToken cancellationToken)
+    {
+        var ifMatch = IfMatch.Parse(http.Request.Headers.IfMatch);
+        if (ifMatch.IsMalformed)
+        {
+            return IfMatch.Required();
+        }
+        if (request.CareUnit?.HsaId is { } hsaId && hsaId.Trim() != caller.CareUnit)
+        {
+            return NotYourCareUnit();
+        }
+        var today = time.TodayInStockholm();
+        var result = await store.RenewAsync(id, request, caller, ifMatch.Version, today, cancellationToken);
+        if (result.Outcome == ChangeOutcome.Invalid)
+        {
+            return TypedResults.ValidationProblem(result.Errors!.ToDictionary(), title: "The renewal is not complete or not valid.");
+        }
+        if (result.Certificate is not { } renewed)
+        {
+            return Problem(result);
+        }
+        http.Response.Headers.ETag = renewed.ETag;
+        return TypedResults.Created($"/api/certificates/{renewed.Id}", CertificateResponse.From(renewed, today, caller));
+    }
+
+    public static async Task<Results<Ok<CertificateResponse>, ValidationProblem, ProblemHttpResult>> RevokeCertificate(
+        Guid id, RevocationRequest request, Caller caller, CertificateStore store, TimeProvider time,
+        HttpContext http, CancellationToken cancellationToken)
+    {
+        var ifMatch = IfMatch.Parse(http.Request.Headers.IfMatch);
+        if (ifMatch.Version is not { } version)
+        {
+            return IfMatch.Required();
+        }
+        var reason = request.Reason?.Trim();
+        if (string.IsNullOrEmpty(reason) || reason.Length > MaxReasonLength)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["reason"] = [$"Say why the certificate is revoked (at most {MaxReasonLength} characters)."],
+            });
+        }
+        var result = await store.RevokeAsync(id, reason, caller, version, cancellationToken);
+        if (result.Certificate is not { } revoked)
+        {
+            return Problem(result);
+        }
+        http.Response.Headers.ETag = revoked.ETag;
+        return TypedResults.Ok(CertificateResponse.From(revoked, time.TodayInStockholm(), caller));
+    }
+
+    public static async Task<Results<Ok<ItemsResponse<CertificateResponse>>, ValidationProblem>> SearchCertificates(
+        SearchRequest request, Caller caller, CertificateStore store, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var today = time.TodayInStockholm();
+        if (!Identifiers.Personnummer.TryNormalize(request.Personnummer, today, out var personnummer))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+            {
+                ["personnummer"] = ["Not a valid personnummer or samordningsnummer."],
+            });
+        }
+        var certificates = await store.SearchAsync(personnummer, caller, cancellationToken);
+        return TypedResults.Ok(new ItemsResponse<CertificateResponse>(
+            certificates.Select(c => CertificateResponse.From(c, today, caller)).ToList()));
+    }
+
     internal static ProblemHttpResult NotFound() => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "Certificate not found",
         detail: "There is no certificate with this id that you may see.");
+
+    private static ProblemHttpResult NotYourCareUnit() => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Not your care unit",
+        detail: "A clinician issues and renews certificates only for the care unit they are signed in for.");
+
+    private static ProblemHttpResult Problem(ChangeResult result) => result.Outcome switch
+    {
+        ChangeOutcome.NotFound => NotFound(),
+        ChangeOutcome.PreconditionFailed => TypedResults.Problem(
+            statusCode: StatusCodes.Status412PreconditionFailed,
+            title: "The certificate has changed",
+            detail: "If-Match does not name the current version. Read the certificate again and retry with its ETag."),
+        _ => TypedResults.Problem(
+            statusCode: StatusCodes.Status409Conflict,
+            title: "The certificate cannot change",
+            detail: result.Detail),
+    };
+}
+
+/// <summary>The version an <c>If-Match</c> header names (ETags are the quoted version number).</summary>
+public readonly record struct IfMatch(int? Version, bool IsMalformed)
+{
+    public static IfMatch Parse(Microsoft.Extensions.Primitives.StringValues header)
+    {
+        if (header.Count == 0)
+        {
+            return new IfMatch(null, false);
+        }
+        if (!EntityTagHeaderValue.TryParseList(header, out var tags) || tags.Count != 1 || tags[0].Equals(EntityTagHeaderValue.Any))
+        {
+            return new IfMatch(null, true);
+        }
+        // An ETag that is not one of ours simply does not match: 412 rather than 400.
+        return int.TryParse(tags[0].Tag.AsSpan().Trim('"'), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? new IfMatch(version, false)
+            : new IfMatch(0, false);
+    }
+
+    public static ProblemHttpResult Required() => TypedResults.Problem(
+        statusCode: StatusCodes.Status428PreconditionRequired,
+        title: "If-Match required",
+        detail: "Send If-Match with the certificate's current ETag (one tag, not *), so a change never overwrites one you have not seen.");
 }

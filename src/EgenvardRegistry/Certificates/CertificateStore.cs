@@ -6,7 +6,10 @@ using EgenvardRegistry.Infrastructure.Database;
 
 namespace EgenvardRegistry.Certificates;
 
-/// <summary>Issues and reads certificates; every call writes its audit event in the same transaction.</summary>
+/// <summary>
+/// Issues, reads, renews, revokes and searches certificates. Every call writes its audit event in the same
+/// transaction as its work, and every state change adds a row to the certificate's history.
+/// </summary>
 public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
 {
     public async Task<Certificate> IssueAsync(NewCertificate input, Caller caller, CancellationToken cancellationToken)
@@ -14,7 +17,168 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         var now = time.GetUtcNow();
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var (id, childId) = await InsertAsync(transaction, input, caller, now, replaces: null, cancellationToken);
+        await History(transaction, id, 1, CertificateStatus.Active, "issued", now, caller, null, cancellationToken);
+        await AuditLog.WriteAsync(transaction,
+            AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId), cancellationToken);
+        var issued = await LoadOneAsync(transaction, id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return issued!;
+    }
 
+    /// <returns>The certificate, or null when it does not exist or the caller may not see it (the two look alike).</returns>
+    public async Task<Certificate?> ReadAsync(Guid id, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var certificate = await LoadOneAsync(transaction, id, cancellationToken);
+        var outcome = certificate is null ? AuditOutcomes.NotFound
+            : CertificateAccess.CanRead(caller, certificate) ? AuditOutcomes.Ok
+            : AuditOutcomes.Denied;
+        await AuditLog.WriteAsync(transaction,
+            AuditEvent.By(caller, time.GetUtcNow(), AuditActions.CertificateRead, outcome, id, certificate?.ChildId),
+            cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcome == AuditOutcomes.Ok ? certificate : null;
+    }
+
+    /// <summary>
+    /// Renews an active certificate: a new certificate with new dates (and any changed content) replaces it.
+    /// Only clinicians of the issuing care unit may renew.
+    /// </summary>
+    public async Task<ChangeResult> RenewAsync(Guid id, RenewCertificateRequest request, Caller caller, int? expectedVersion,
+        DateOnly today, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var old = await LoadOneAsync(transaction, id, cancellationToken);
+        var refusal = Refusal(old, caller, expectedVersion);
+        if (refusal is not null)
+        {
+            await Audit(transaction, caller, now, AuditActions.CertificateRenew, refusal, id, old, cancellationToken);
+            return refusal;
+        }
+
+        var (renewal, errors) = CertificateRules.Validate(request.MergeInto(old!), today);
+        if (renewal is null)
+        {
+            var invalid = ChangeResult.Invalid(errors);
+            await Audit(transaction, caller, now, AuditActions.CertificateRenew, invalid, id, old, cancellationToken);
+            return invalid;
+        }
+
+        // The guarded update is where two racing renewals (or a renewal and a revocation) are decided.
+        var replaced = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE certificates SET status = 'replaced', version = version + 1
+            WHERE id = @Id AND status = 'active' AND version = @Version
+            """, new { Id = id, old!.Version }, transaction, cancellationToken: cancellationToken));
+        if (replaced == 0)
+        {
+            return ChangeResult.Conflict("The certificate changed while it was being renewed.");
+        }
+        var (newId, childId) = await InsertAsync(transaction, renewal, caller, now, replaces: id, cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE certificates SET replaced_by = @NewId WHERE id = @Id",
+            new { NewId = newId, Id = id }, transaction, cancellationToken: cancellationToken));
+        await History(transaction, id, old.Version + 1, CertificateStatus.Replaced, "replaced", now, caller, null, cancellationToken);
+        await History(transaction, newId, 1, CertificateStatus.Active, "renewed", now, caller, null, cancellationToken);
+        await AuditLog.WriteAsync(transaction,
+        [
+            AuditEvent.By(caller, now, AuditActions.CertificateRenew, "replaced", id, childId),
+            AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId),
+        ], cancellationToken);
+        var renewed = await LoadOneAsync(transaction, newId, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ChangeResult.Done(renewed!);
+    }
+
+    /// <summary>Revokes an active certificate for good. Only clinicians of the issuing care unit may revoke.</summary>
+    public async Task<ChangeResult> RevokeAsync(Guid id, string reason, Caller caller, int expectedVersion,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var certificate = await LoadOneAsync(transaction, id, cancellationToken);
+        var refusal = Refusal(certificate, caller, expectedVersion);
+        if (refusal is not null)
+        {
+            await Audit(transaction, caller, now, AuditActions.CertificateRevoke, refusal, id, certificate, cancellationToken);
+            return refusal;
+        }
+        var revoked = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE certificates
+            SET status = 'revoked', version = version + 1, revoked_at = @Now, revoked_by = @RevokedBy, revocation_reason = @Reason
+            WHERE id = @Id AND status = 'active' AND version = @Version
+            """, new { Id = id, Version = expectedVersion, Now = now, RevokedBy = caller.HsaId ?? caller.Id, Reason = reason },
+            transaction, cancellationToken: cancellationToken));
+        if (revoked == 0)
+        {
+            return ChangeResult.PreconditionFailed();
+        }
+        await History(transaction, id, expectedVersion + 1, CertificateStatus.Revoked, "revoked", now, caller, reason, cancellationToken);
+        await AuditLog.WriteAsync(transaction,
+            AuditEvent.By(caller, now, AuditActions.CertificateRevoke, AuditOutcomes.Ok, id, certificate!.ChildId), cancellationToken);
+        var result = await LoadOneAsync(transaction, id, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return ChangeResult.Done(result!);
+    }
+
+    /// <summary>All of a child's certificates across care units, newest first; the clinician is treating the child.</summary>
+    public async Task<IReadOnlyList<Certificate>> SearchAsync(string personnummer, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var childId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM children WHERE personnummer = @Personnummer",
+            new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+        var certificates = childId is null ? [] : await CertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
+            SELECT id FROM certificates WHERE child_id = @ChildId ORDER BY issued_at DESC, id DESC
+            """, new { ChildId = childId.Value }, cancellationToken);
+        var now = time.GetUtcNow();
+        await AuditLog.WriteAsync(transaction, certificates.Count == 0
+            ? [AuditEvent.By(caller, now, AuditActions.CertificateSearch, AuditOutcomes.NotFound, childId: childId)]
+            : AuditEvents.PerCertificate(caller, now, AuditActions.CertificateSearch, certificates), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return certificates;
+    }
+
+    /// <summary>Why a change may not go ahead, checked in HTTP's order: existence and access, precondition, state.</summary>
+    private static ChangeResult? Refusal(Certificate? certificate, Caller caller, int? expectedVersion)
+    {
+        if (certificate is null || caller.CareUnit != certificate.CareUnit.HsaId)
+        {
+            return ChangeResult.NotFound(certificate is null ? AuditOutcomes.NotFound : AuditOutcomes.Denied);
+        }
+        if (expectedVersion is { } expected && expected != certificate.Version)
+        {
+            return ChangeResult.PreconditionFailed();
+        }
+        return certificate.Status == CertificateStatus.Active
+            ? null
+            : ChangeResult.Conflict($"The certificate is {certificate.Status}; only an active certificate can change.");
+    }
+
+    private static Task Audit(DbTransaction transaction, Caller caller, DateTimeOffset now, string action, ChangeResult result,
+        Guid id, Certificate? certificate, CancellationToken cancellationToken) =>
+        AuditLog.WriteAsync(transaction, AuditEvent.By(caller, now, action, result.AuditOutcome, id, certificate?.ChildId), cancellationToken);
+
+    private async Task<Certificate?> LoadOneAsync(DbTransaction transaction, Guid id, CancellationToken cancellationToken) =>
+        (await CertificateReader.LoadAsync(transaction, db.Dialect, [id], cancellationToken)).SingleOrDefault();
+
+    private static async Task History(DbTransaction transaction, Guid id, int version, string status, string change,
+        DateTimeOffset at, Caller caller, string? reason, CancellationToken cancellationToken) =>
+        await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO certificate_history (certificate_id, version, status, change, changed_at, changed_by, reason)
+            VALUES (@Id, @Version, @Status, @Change, @At, @By, @Reason)
+            """, new { Id = id, Version = version, Status = status, Change = change, At = at, By = caller.HsaId ?? caller.Id, Reason = reason },
+            transaction, cancellationToken: cancellationToken));
+
+    private static async Task<(Guid Id, Guid ChildId)> InsertAsync(DbTransaction transaction, NewCertificate input, Caller caller,
+        DateTimeOffset now, Guid? replaces, CancellationToken cancellationToken)
+    {
+        var connection = transaction.Connection!;
         var childId = await connection.QuerySingleAsync<Guid>(new CommandDefinition("""
             INSERT INTO children (id, personnummer, name, created_at)
             VALUES (@Id, @Personnummer, @Name, @Now)
@@ -27,10 +191,10 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO certificates (id, child_id, child_name, status, version, valid_from, valid_until, follow_up_on,
                 instruction_given_by, care_unit_hsa_id, care_unit_name, care_unit_phone,
-                issued_at, issued_by_sub, issued_by_hsa_id, issued_by_name, issued_by_profession)
+                issued_at, issued_by_sub, issued_by_hsa_id, issued_by_name, issued_by_profession, replaces)
             VALUES (@Id, @ChildId, @ChildName, @Status, 1, @ValidFrom, @ValidUntil, @FollowUpOn,
                 @InstructionGivenBy, @CareUnitHsaId, @CareUnitName, @CareUnitPhone,
-                @IssuedAt, @IssuedBySub, @IssuedByHsaId, @IssuedByName, @IssuedByProfession)
+                @IssuedAt, @IssuedBySub, @IssuedByHsaId, @IssuedByName, @IssuedByProfession, @Replaces)
             """, new
         {
             Id = id,
@@ -49,6 +213,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             IssuedByHsaId = caller.HsaId,
             IssuedByName = caller.Name,
             IssuedByProfession = caller.Profession,
+            Replaces = replaces,
         }, transaction, cancellationToken: cancellationToken));
 
         for (var position = 0; position < input.Guardians.Count; position++)
@@ -89,29 +254,32 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             "INSERT INTO certificate_shares (certificate_id, school_unit) VALUES (@CertificateId, @SchoolUnit)",
             input.SharedWith.Select(unit => new { CertificateId = id, SchoolUnit = unit }).ToList(),
             transaction, cancellationToken: cancellationToken));
-
-        await AuditLog.WriteAsync(transaction,
-            AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId), cancellationToken);
-        var issued = (await CertificateReader.LoadAsync(transaction, db.Dialect, [id], cancellationToken)).Single();
-        await transaction.CommitAsync(cancellationToken);
-        return issued;
+        return (id, childId);
     }
+}
 
-    /// <returns>The certificate, or null when it does not exist or the caller may not see it (the two look alike).</returns>
-    public async Task<Certificate?> ReadAsync(Guid id, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var certificate = (await CertificateReader.LoadAsync(transaction, db.Dialect, [id], cancellationToken)).SingleOrDefault();
-        var outcome = certificate is null ? AuditOutcomes.NotFound
-            : CertificateAccess.CanRead(caller, certificate) ? AuditOutcomes.Ok
-            : AuditOutcomes.Denied;
-        await AuditLog.WriteAsync(transaction,
-            AuditEvent.By(caller, time.GetUtcNow(), AuditActions.CertificateRead, outcome, id, certificate?.ChildId),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return outcome == AuditOutcomes.Ok ? certificate : null;
-    }
+public enum ChangeOutcome
+{
+    Done,
+    NotFound,
+    PreconditionFailed,
+    Conflict,
+    Invalid,
+}
+
+/// <summary>How a renewal or revocation ended.</summary>
+public sealed record ChangeResult(ChangeOutcome Outcome, string AuditOutcome, Certificate? Certificate = null,
+    ValidationErrors? Errors = null, string? Detail = null)
+{
+    public static ChangeResult Done(Certificate certificate) => new(ChangeOutcome.Done, AuditOutcomes.Ok, certificate);
+
+    public static ChangeResult NotFound(string auditOutcome) => new(ChangeOutcome.NotFound, auditOutcome);
+
+    public static ChangeResult PreconditionFailed() => new(ChangeOutcome.PreconditionFailed, "precondition-failed");
+
+    public static ChangeResult Conflict(string detail) => new(ChangeOutcome.Conflict, "conflict", Detail: detail);
+
+    public static ChangeResult Invalid(ValidationErrors errors) => new(ChangeOutcome.Invalid, "invalid", Errors: errors);
 }
 
 /// <summary>Who may read a certificate. Anyone else gets the same answer as for a certificate that does not exist.</summary>
