@@ -56,16 +56,14 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         var refusal = Refusal(old, caller, expectedVersion);
         if (refusal is not null)
         {
-            await Audit(transaction, caller, now, AuditActions.CertificateRenew, refusal, id, old, cancellationToken);
-            return refusal;
+            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRenew, refusal, id, old, cancellationToken);
         }
 
         var (renewal, errors) = CertificateRules.Validate(request.MergeInto(old!), today);
         if (renewal is null)
         {
-            var invalid = ChangeResult.Invalid(errors);
-            await Audit(transaction, caller, now, AuditActions.CertificateRenew, invalid, id, old, cancellationToken);
-            return invalid;
+            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRenew, ChangeResult.Invalid(errors), id, old,
+                cancellationToken);
         }
 
         // The guarded update is where two racing renewals (or a renewal and a revocation) are decided.
@@ -75,7 +73,8 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             """, new { Id = id, old!.Version }, transaction, cancellationToken: cancellationToken));
         if (replaced == 0)
         {
-            return ChangeResult.Conflict("The certificate changed while it was being renewed.");
+            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRenew,
+                ChangeResult.Conflict("The certificate changed while it was being renewed."), id, old, cancellationToken);
         }
         var (newId, childId) = await InsertAsync(transaction, renewal, caller, now, replaces: id, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -104,8 +103,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         var refusal = Refusal(certificate, caller, expectedVersion);
         if (refusal is not null)
         {
-            await Audit(transaction, caller, now, AuditActions.CertificateRevoke, refusal, id, certificate, cancellationToken);
-            return refusal;
+            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRevoke, refusal, id, certificate, cancellationToken);
         }
         var revoked = await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE certificates
@@ -115,7 +113,8 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             transaction, cancellationToken: cancellationToken));
         if (revoked == 0)
         {
-            return ChangeResult.PreconditionFailed();
+            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRevoke, ChangeResult.PreconditionFailed(), id,
+                certificate, cancellationToken);
         }
         await History(transaction, id, expectedVersion + 1, CertificateStatus.Revoked, "revoked", now, caller, reason, cancellationToken);
         await AuditLog.WriteAsync(transaction,
@@ -160,9 +159,15 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             : ChangeResult.Conflict($"The certificate is {certificate.Status}; only an active certificate can change.");
     }
 
-    private static Task Audit(DbTransaction transaction, Caller caller, DateTimeOffset now, string action, ChangeResult result,
-        Guid id, Certificate? certificate, CancellationToken cancellationToken) =>
-        AuditLog.WriteAsync(transaction, AuditEvent.By(caller, now, action, result.AuditOutcome, id, certificate?.ChildId), cancellationToken);
+    /// <summary>A refused change still read the certificate: the attempt is audited, and nothing else is written.</summary>
+    private static async Task<ChangeResult> RefuseAsync(DbTransaction transaction, Caller caller, DateTimeOffset now, string action,
+        ChangeResult result, Guid id, Certificate? certificate, CancellationToken cancellationToken)
+    {
+        await AuditLog.WriteAsync(transaction,
+            AuditEvent.By(caller, now, action, result.AuditOutcome, id, certificate?.ChildId), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
 
     private async Task<Certificate?> LoadOneAsync(DbTransaction transaction, Guid id, CancellationToken cancellationToken) =>
         (await CertificateReader.LoadAsync(transaction, db.Dialect, [id], cancellationToken)).SingleOrDefault();

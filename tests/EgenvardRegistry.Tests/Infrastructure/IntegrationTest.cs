@@ -77,6 +77,16 @@ public abstract class IntegrationTest(Engine engine)
             "SELECT CAST(id AS TEXT) FROM children WHERE personnummer = @personnummer", new { personnummer });
     }
 
-    public sealed record AuditRow(string ActorRole, string ActorId, string? ActorUnit, string Action,
-        string? CertificateId, string? ChildId, string Outcome, string OccurredAt);
+    /// <summary>An audit row as text; settable properties because SQLite reports all-NULL columns as blobs.</summary>
+    public sealed record AuditRow
+    {
+        public string ActorRole { get; init; } = "";
+        public string ActorId { get; init; } = "";
+        public string? ActorUnit { get; init; }
+        public string Action { get; init; } = "";
+        public string? CertificateId { get; init; }
+        public string? ChildId { get; init; }
+        public string Outcome { get; init; } = "";
+        public string OccurredAt { get; init; } = "";
+    }
 }
