@@ -1,5 +1,6 @@
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -12,8 +13,10 @@ public static class CertificateEndpoints
     public static IEndpointRouteBuilder MapCertificates(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/certificates").WithTags("Certificates")
+            .RequireRateLimiting(RateLimits.Api)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/", IssueCertificate)
             .WithName(nameof(IssueCertificate))
             .RequireAuthorization(Policies.Clinician)
@@ -40,6 +43,7 @@ public static class CertificateEndpoints
             .ProducesProblem(StatusCodes.Status428PreconditionRequired);
         group.MapPost("/search", SearchCertificates)
             .WithName(nameof(SearchCertificates))
+            .RequireRateLimiting(RateLimits.Lookup)
             .RequireAuthorization(Policies.Clinician)
             .WithSummary("A child's certificates across all care units, newest first (the personnummer goes in the body, never the URL).");
         return routes;

@@ -3,6 +3,7 @@ using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,6 +14,7 @@ public static class GuardianEndpoints
     public static IEndpointRouteBuilder MapGuardians(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/api/guardians/me").WithTags("Guardians")
+            .RequireRateLimiting(RateLimits.Api)
             .MapGet("/certificates", ListGuardianCertificates)
             .WithName(nameof(ListGuardianCertificates))
             .RequireAuthorization(Policies.Guardian)

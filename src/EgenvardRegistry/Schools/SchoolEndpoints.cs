@@ -3,6 +3,7 @@ using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,6 +26,7 @@ public static class SchoolEndpoints
     public static IEndpointRouteBuilder MapSchools(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/api/schools/me").WithTags("Schools")
+            .RequireRateLimiting(RateLimits.Api)
             .MapGet("/certificates", ListSchoolCertificates)
             .WithName(nameof(ListSchoolCertificates))
             .RequireAuthorization(Policies.School)

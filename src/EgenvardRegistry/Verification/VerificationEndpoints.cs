@@ -3,6 +3,7 @@ using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -33,13 +34,16 @@ public static class VerificationEndpoints
     public static IEndpointRouteBuilder MapVerifications(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/api/verifications").WithTags("Verification")
+            .RequireRateLimiting(RateLimits.Api)
             .MapPost("/", VerifyCoverage)
             .WithName(nameof(VerifyCoverage))
+            .RequireRateLimiting(RateLimits.Lookup)
             .RequireAuthorization(Policies.School)
             .WithSummary("Is the child covered for this measure today? Only certificates shared with the caller's school unit count.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return routes;
     }
 

@@ -32,6 +32,9 @@ public sealed class RegistryApp(TestDatabase database, IReadOnlyDictionary<strin
             ["Auth:SigningKey"] = Auth.SigningKey,
             ["Auth:Issuer"] = Auth.Issuer,
             ["Auth:Audience"] = Auth.Audience,
+            // The shared hosts serve the whole suite as a handful of callers; RateLimitTests uses its own tight host.
+            ["RateLimiting:PermitsPerMinute"] = "1000000",
+            ["RateLimiting:LookupPermitsPerMinute"] = "1000000",
             // Everything is logged in tests, so the privacy tests see what the most verbose production log would hold.
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:Microsoft"] = "Trace",

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Json;
+using EgenvardRegistry.Tests.Infrastructure;
+
+namespace EgenvardRegistry.Tests.Platform;
+
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+public sealed class RateLimitTests(Engine engine)
+{
+    private TestDatabase _database = null!;
+    private RegistryApp _app = null!;
+
+    [OneTimeSetUp]
+    public async Task StartTightlyLimitedHost()
+    {
+        _database = await TestDatabase.CreateAsync(engine);
+        _app = new RegistryApp(_database, new Dictionary<string, string?>
+        {
+            ["RateLimiting:PermitsPerMinute"] = "3",
+            ["RateLimiting:LookupPermitsPerMinute"] = "2",
+        });
+        _ = _app.Server;
+    }
+
+    [OneTimeTearDown]
+    public async Task StopHost()
+    {
+        await _app.DisposeAsync();
+        await _database.DisposeAsync();
+    }
+
+    [Test]
+    public async Task Caller_OverTheLimit_Gets429WithRetryAfter_WhileOthersGoOn()
+    {
+        var guardian = _app.ClientFor(Tokens.Guardian());
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 4; i++)
+        {
+            last?.Dispose();
+            last = await guardian.GetAsync("/api/guardians/me/certificates");
+            statuses.Add(last.StatusCode);
+        }
+        using var other = await _app.ClientFor(Tokens.Guardian(Tokens.OtherGuardianPnr)).GetAsync("/api/guardians/me/certificates");
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        var retryAfter = int.Parse(last!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(retryAfter, Is.InRange(1, 60));
+        Assert.That(last.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+        Assert.That((await last.ReadJson())["status"]!.GetValue<int>(), Is.EqualTo(429));
+        Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        last.Dispose();
+    }
+
+    [Test]
+    public async Task Verification_HasTheStricterLookupLimit()
+    {
+        var school = _app.ClientFor(Tokens.School("55555555"));
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await school.PostAsJsonAsync("/api/verifications", new { personnummer = Samples.ChildPnr, measure = "insulin" });
+            statuses.Add(response.StatusCode);
+        }
+        using var list = await school.GetAsync("/api/schools/me/certificates");
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        Assert.That(list.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the general limit is counted apart");
+    }
+}
