@@ -34,12 +34,26 @@ public sealed class LogPrivacyTests(Engine engine) : IntegrationTest(engine)
         await Verify(Samples.OtherChildPnr, "oxygen", Tokens.OtherSchoolUnit);
         await Client(Tokens.School()).GetAsync("/api/schools/me/certificates?expiringWithinDays=400");
         await Client(Tokens.Guardian()).GetAsync("/api/guardians/me/certificates");
+        await Client(Tokens.Clinician()).PostAsJsonAsync("/api/certificates/search", new { personnummer = "150312-2382" });
+        using var renewal = await Client(Tokens.Clinician()).PostAsJsonAsync($"/api/certificates/{id}/renewals",
+            new { validFrom = "2027-08-01", validUntil = "2028-07-31", followUpOn = "2028-02-01" });
+        var renewedId = (await renewal.ReadJson())["id"]!.GetValue<string>();
+        using var revocation = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{renewedId}/revocation")
+        {
+            Content = JsonContent.Create(new { reason = "Fel barn" }),
+        };
+        revocation.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+        using var revoked = await Client(Tokens.Clinician()).SendAsync(revocation);
+        Assert.That((renewal.StatusCode, revoked.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.OK)));
+        await Verify(Samples.ChildPnr, "insulin");
 
         // Failures are where a value is most likely to be echoed.
         using var badPnr = await Client(Tokens.School()).PostAsJsonAsync("/api/verifications",
             new { personnummer = WrongCheckDigit, measure = "insulin" });
         using var malformed = await Client(Tokens.School()).PostAsync("/api/verifications",
             new StringContent("{\"personnummer\": \"201503122382\", \"measure\": ", Encoding.UTF8, "application/json"));
+        using var badSearch = await Client(Tokens.Clinician()).PostAsJsonAsync("/api/certificates/search",
+            new { personnummer = WrongCheckDigit });
         using var wrongType = await Client(Tokens.Clinician()).PostAsync("/api/certificates",
             new StringContent("{\"child\": {\"personnummer\": 201503122382}}", Encoding.UTF8, "application/json"));
         using var badGuardian = await Client(Tokens.Mint(new()
