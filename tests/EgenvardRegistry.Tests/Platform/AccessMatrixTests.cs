@@ -1,0 +1,87 @@
+using System.Net;
+using System.Net.Http.Json;
+using EgenvardRegistry.Tests.Infrastructure;
+
+namespace EgenvardRegistry.Tests.Platform;
+
+/// <summary>
+/// Every endpoint, called by every kind of caller, answers exactly the status in this table. The certificate in
+/// each cell is issued by <see cref="Tokens.CareUnit"/>, shared with <see cref="Tokens.SchoolUnit"/> and names
+/// <see cref="Tokens.GuardianPnr"/>; the "foreign" callers belong to another unit or family.
+/// </summary>
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
+{
+    private const HttpStatusCode Ok = HttpStatusCode.OK;
+    private const HttpStatusCode Created = HttpStatusCode.Created;
+    private const HttpStatusCode Unauthorized = HttpStatusCode.Unauthorized;
+    private const HttpStatusCode Forbidden = HttpStatusCode.Forbidden;
+    private const HttpStatusCode NotFound = HttpStatusCode.NotFound;
+
+    private static readonly string[] Callers =
+        ["anonymous", "clinician", "foreign-clinician", "school", "foreign-school", "guardian", "foreign-guardian", "admin"];
+
+    // endpoint → expected status per caller, in the order of Callers.
+    private static readonly Dictionary<string, HttpStatusCode[]> Matrix = new()
+    {
+        ["issue"] = [Unauthorized, Created, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["read"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Ok, NotFound, Ok],
+        ["renew"] = [Unauthorized, Created, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["revoke"] = [Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["search"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["verify"] = [Unauthorized, Forbidden, Forbidden, Ok, Ok, Forbidden, Forbidden, Forbidden],
+        ["school-list"] = [Unauthorized, Forbidden, Forbidden, Ok, Ok, Forbidden, Forbidden, Forbidden],
+        ["guardian-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Forbidden],
+    };
+
+    private static IEnumerable<TestCaseData> Cells() =>
+        from row in Matrix
+        from column in Callers.Select((caller, index) => (caller, index))
+        select new TestCaseData(row.Key, column.caller, row.Value[column.index])
+            .SetName($"Matrix_{row.Key}_by_{column.caller}_is_{(int)row.Value[column.index]}");
+
+    private static string? TokenFor(string caller) => caller switch
+    {
+        "anonymous" => null,
+        "clinician" => Tokens.Clinician(),
+        "foreign-clinician" => Tokens.Clinician(Tokens.OtherCareUnit, "clinician-2"),
+        "school" => Tokens.School(),
+        "foreign-school" => Tokens.School(Tokens.OtherSchoolUnit),
+        "guardian" => Tokens.Guardian(),
+        "foreign-guardian" => Tokens.Guardian(Tokens.OtherGuardianPnr),
+        "admin" => Tokens.Admin(),
+        _ => throw new ArgumentOutOfRangeException(nameof(caller)),
+    };
+
+    [TestCaseSource(nameof(Cells))]
+    public async Task Endpoint_ByCaller_AnswersTheStatusInTheTable(string endpoint, string caller, HttpStatusCode expected)
+    {
+        var id = await IssueOk();
+        var client = Client(TokenFor(caller));
+
+        using var response = endpoint switch
+        {
+            "issue" => await client.PostAsJsonAsync("/api/certificates", Samples.Certificate(measures: "oxygen")),
+            "read" => await client.GetAsync($"/api/certificates/{id}"),
+            "renew" => await client.PostAsJsonAsync($"/api/certificates/{id}/renewals",
+                new { validFrom = "2027-08-01", validUntil = "2028-07-31", followUpOn = "2028-02-01" }),
+            "revoke" => await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{id}/revocation")
+            {
+                Content = JsonContent.Create(new { reason = "Fel barn" }),
+                Headers = { { "If-Match", "\"1\"" } },
+            }),
+            "search" => await client.PostAsJsonAsync("/api/certificates/search", new { personnummer = Samples.ChildPnr }),
+            "verify" => await client.PostAsJsonAsync("/api/verifications", new { personnummer = Samples.ChildPnr, measure = "insulin" }),
+            "school-list" => await client.GetAsync("/api/schools/me/certificates"),
+            "guardian-list" => await client.GetAsync("/api/guardians/me/certificates"),
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
+        };
+
+        Assert.That(response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());
+        if (expected is Unauthorized or Forbidden or NotFound)
+        {
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        }
+    }
+}
