@@ -15,6 +15,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRegistryDatabase();
 builder.Services.AddRegistryAuth();
 builder.Services.AddRegistryHttp();
+builder.Services.AddIdempotency();
 builder.Services.AddSingleton<CertificateStore>();
 builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
@@ -36,6 +37,7 @@ app.UseStatusCodePages();
 app.UseApiResponseRules();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseIdempotency();
 
 app.MapOpenApi();
 app.UseSwaggerUI(ui =>
