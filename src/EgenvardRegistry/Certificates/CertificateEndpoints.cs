@@ -1,5 +1,6 @@
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EgenvardRegistry.Certificates;
@@ -12,6 +13,7 @@ public static class CertificateEndpoints
         group.MapPost("/", IssueCertificate)
             .WithName(nameof(IssueCertificate))
             .RequireAuthorization(Policies.Clinician)
+            .WithIdempotency()
             .WithSummary("Issue a certificate for a child (clinician of the care unit on the certificate).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
