@@ -131,7 +131,7 @@ public sealed partial class IdempotencyMiddleware(
             response.Body = body;
             // The request may have been aborted; the key must be released regardless.
             await store.ReleaseAsync(caller, key, CancellationToken.None);
-            LogReleased(context.Request.Path, StatusCodes.Status500InternalServerError);
+            LogReleasedAfterException(context.Request.Path);
             throw;
         }
         response.Body = body;
@@ -203,6 +203,9 @@ public sealed partial class IdempotencyMiddleware(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Released the Idempotency-Key of a request to {Path} that ended in {Status}")]
     private partial void LogReleased(PathString path, int status);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Released the Idempotency-Key of a request to {Path} that threw")]
+    private partial void LogReleasedAfterException(PathString path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the response to an idempotent request to {Path}; its key stays claimed")]
     private partial void LogNotStored(Exception exception, PathString path);
