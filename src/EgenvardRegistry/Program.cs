@@ -16,6 +16,7 @@ builder.Services.AddRegistryDatabase();
 builder.Services.AddRegistryAuth();
 builder.Services.AddRegistryHttp();
 builder.Services.AddRegistryRateLimits();
+builder.Services.AddIdempotency();
 builder.Services.AddSingleton<CertificateStore>();
 builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
@@ -38,6 +39,7 @@ app.UseApiResponseRules();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseIdempotency();
 
 app.MapOpenApi();
 app.UseSwaggerUI(ui =>

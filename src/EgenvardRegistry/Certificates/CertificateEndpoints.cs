@@ -20,6 +20,7 @@ public static class CertificateEndpoints
         group.MapPost("/", IssueCertificate)
             .WithName(nameof(IssueCertificate))
             .RequireAuthorization(Policies.Clinician)
+            .WithIdempotency()
             .WithSummary("Issue a certificate for a child (clinician of the care unit on the certificate).")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
@@ -29,6 +30,7 @@ public static class CertificateEndpoints
             .WithSummary("A certificate: issuing care unit's clinicians, the child's guardians, school units it is shared with, admins.");
         group.MapPost("/{id:guid}/renewals", RenewCertificate)
             .WithName(nameof(RenewCertificate))
+            .WithIdempotency()
             .RequireAuthorization(Policies.Clinician)
             .WithSummary("Renew: a new certificate with new dates (and any changed content) replaces this one. " +
                          "Clinicians of the issuing care unit; If-Match optional.")
@@ -36,6 +38,7 @@ public static class CertificateEndpoints
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapPost("/{id:guid}/revocation", RevokeCertificate)
             .WithName(nameof(RevokeCertificate))
+            .WithIdempotency()
             .RequireAuthorization(Policies.Clinician)
             .WithSummary("Revoke for good, with a reason. Clinicians of the issuing care unit; If-Match with the current ETag is required.")
             .ProducesProblem(StatusCodes.Status409Conflict)
