@@ -13,7 +13,8 @@ public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
     private static JsonObject NewDates(string from = "2027-08-01", string until = "2028-07-31", string followUp = "2028-02-01") =>
         new() { ["validFrom"] = from, ["validUntil"] = until, ["followUpOn"] = followUp };
 
-    private async Task<HttpResponseMessage> Renew(Guid id, JsonObject? body = null, string? token = null, string? ifMatch = null)
+    private async Task<HttpResponseMessage> Renew(Guid id, JsonObject? body = null, string? token = null, string? ifMatch = null,
+        string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{id}/renewals")
         {
@@ -23,10 +24,15 @@ public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
         return await Client(token ?? Tokens.Clinician()).SendAsync(request);
     }
 
-    private async Task<HttpResponseMessage> Revoke(Guid id, string? ifMatch, string? reason = "Behandlingen är avslutad.", string? token = null)
+    private async Task<HttpResponseMessage> Revoke(Guid id, string? ifMatch, string? reason = "Behandlingen är avslutad.", string? token = null,
+        string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{id}/revocation")
         {
@@ -35,6 +41,10 @@ public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
         return await Client(token ?? Tokens.Clinician()).SendAsync(request);
     }
@@ -258,6 +268,36 @@ public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await Get(id))["status"]!.GetValue<string>(), Is.EqualTo("active"));
+    }
+
+    [Test]
+    public async Task Renew_RetriedWithTheSameIdempotencyKey_RenewsOnceAndReplaysTheFirstResponse()
+    {
+        var old = await IssueOk();
+
+        using var first = await Renew(old, idempotencyKey: "renew-1");
+        using var retry = await Renew(old, idempotencyKey: "renew-1");
+
+        Assert.That((first.StatusCode, retry.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.Created)));
+        Assert.That(await retry.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
+        Assert.That(retry.Headers.Location, Is.EqualTo(first.Headers.Location));
+        Assert.That(retry.Headers.GetValues("Idempotent-Replayed").Single(), Is.EqualTo("true"));
+        Assert.That(await Count("certificates"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Revoke_RetriedWithTheSameIdempotencyKey_GetsTheFirstAnswerNotAConflict()
+    {
+        var id = await IssueOk();
+
+        using var first = await Revoke(id, "\"1\"", idempotencyKey: "revoke-1");
+        using var retry = await Revoke(id, "\"1\"", idempotencyKey: "revoke-1");
+        using var withoutKey = await Revoke(id, "\"1\"");
+
+        Assert.That((first.StatusCode, retry.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)));
+        Assert.That(await retry.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
+        Assert.That(withoutKey.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
+        Assert.That(await Count("audit_events", "action = 'certificate.revoke'"), Is.EqualTo(2), "the revocation and the keyless attempt");
     }
 
     [Test]
