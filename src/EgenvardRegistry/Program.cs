@@ -1,3 +1,4 @@
+using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure.Auth;
@@ -19,6 +20,7 @@ builder.Services.AddSingleton<CertificateStore>();
 builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
+builder.Services.AddSingleton<AuditStore>();
 
 if (args is ["mint-token", .. var tokenArguments])
 {
@@ -50,6 +52,7 @@ app.MapCertificates();
 app.MapVerifications();
 app.MapSchools();
 app.MapGuardians();
+app.MapAudit();
 
 app.Run();
 
