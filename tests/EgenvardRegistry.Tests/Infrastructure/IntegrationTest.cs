@@ -62,12 +62,16 @@ public abstract class IntegrationTest(Engine engine)
     protected async Task<IReadOnlyList<AuditRow>> AuditRows()
     {
         await using var connection = await App.Database.OpenAsync();
-        return (await connection.QueryAsync<AuditRow>("""
-            SELECT actor_role AS ActorRole, actor_id AS ActorId, actor_unit AS ActorUnit, action AS Action,
-                   CAST(certificate_id AS TEXT) AS CertificateId, CAST(child_id AS TEXT) AS ChildId, outcome AS Outcome,
-                   CAST(occurred_at AS TEXT) AS OccurredAt
+        // Mapped row by row: SQLite types a column by its first row's value, and a NULL there defeats Dapper's constructor
+        // matching. Quoted aliases keep their case on PostgreSQL.
+        var rows = await connection.QueryAsync("""
+            SELECT actor_role AS "ActorRole", actor_id AS "ActorId", actor_unit AS "ActorUnit", action AS "Action",
+                   CAST(certificate_id AS TEXT) AS "CertificateId", CAST(child_id AS TEXT) AS "ChildId", outcome AS "Outcome",
+                   CAST(occurred_at AS TEXT) AS "OccurredAt"
             FROM audit_events ORDER BY id
-            """)).ToList();
+            """);
+        return [.. rows.Select(row => new AuditRow((string)row.ActorRole, (string)row.ActorId, (string?)row.ActorUnit,
+            (string)row.Action, (string?)row.CertificateId, (string?)row.ChildId, (string)row.Outcome, (string)row.OccurredAt))];
     }
 
     protected async Task<string?> ChildId(string personnummer)
