@@ -59,6 +59,9 @@ public sealed record AccessLogEntry(DateTimeOffset OccurredAt, string ActorRole,
 
 public sealed class GuardianStore(IDbConnectionFactory db, TimeProvider time)
 {
+    /// <summary>Staff roles whose reads a guardian sees; guardians' own reads are left out.</summary>
+    private static readonly string[] StaffRoles = [Roles.Clinician, Roles.School, Roles.Admin];
+
     public async Task<IReadOnlyList<Certificate>> ListCertificatesAsync(Caller caller, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
@@ -75,8 +78,6 @@ public sealed class GuardianStore(IDbConnectionFactory db, TimeProvider time)
         await transaction.CommitAsync(cancellationToken);
         return certificates;
     }
-    /// <summary>Staff roles whose reads a guardian sees; guardians' own reads are left out.</summary>
-    private static readonly string[] StaffRoles = [Roles.Clinician, Roles.School, Roles.Admin];
 
     /// <summary>
     /// Reads of data about the children on certificates naming the caller as guardian, by staff, that showed them
