@@ -1,3 +1,4 @@
+using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure.Auth;
@@ -21,6 +22,7 @@ builder.Services.AddSingleton<CertificateStore>();
 builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
+builder.Services.AddSingleton<AuditStore>();
 
 if (args is ["mint-token", .. var tokenArguments])
 {
@@ -54,6 +56,7 @@ app.MapCertificates();
 app.MapVerifications();
 app.MapSchools();
 app.MapGuardians();
+app.MapAudit();
 
 app.Run();
 

@@ -14,6 +14,18 @@ public static class AuditActions
     public const string Verification = "verification";
     public const string SchoolList = "school.list";
     public const string GuardianList = "guardian.list";
+    public const string AuditRead = "audit.read";
+    public const string AuditSearch = "audit.search";
+    public const string GuardianAccessLog = "guardian.access-log";
+
+    /// <summary>
+    /// Actions that showed a child's data to the actor: a guardian's access log lists these. Every action is either
+    /// here or in <see cref="Writes"/> (a test checks), so a new action that reads cannot be left out of that log.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Reads =
+        [CertificateRead, CertificateSearch, Verification, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog];
+
+    public static readonly IReadOnlyList<string> Writes = [CertificateIssue, CertificateRenew, CertificateRevoke];
 }
 
 public static class AuditOutcomes

@@ -64,7 +64,10 @@ public sealed class TestDatabase : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Empties every table but the migration journal (the small stand-in for Respawn).</summary>
+    /// <summary>
+    /// Empties every table but the migration journal (the small stand-in for Respawn), past the triggers that make
+    /// tables append-only: the tests connect as superuser, which may skip them, the application's role may not.
+    /// </summary>
     public async Task ResetAsync()
     {
         await using var connection = await OpenAsync();
@@ -76,7 +79,11 @@ public sealed class TestDatabase : IAsyncDisposable
                 """)).ToList();
             if (tables.Count > 0)
             {
-                await connection.ExecuteAsync($"TRUNCATE {string.Join(", ", tables)} RESTART IDENTITY CASCADE");
+                // In the replica role ordinary triggers, TRUNCATE triggers included, do not fire; SET LOCAL ends with the transaction.
+                await using var transaction = await connection.BeginTransactionAsync();
+                await connection.ExecuteAsync("SET LOCAL session_replication_role = replica", transaction: transaction);
+                await connection.ExecuteAsync($"TRUNCATE {string.Join(", ", tables)} RESTART IDENTITY CASCADE", transaction: transaction);
+                await transaction.CommitAsync();
             }
             return;
         }
@@ -85,9 +92,24 @@ public sealed class TestDatabase : IAsyncDisposable
             WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'
             """)).ToList();
         await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-        foreach (var table in sqliteTables)
+        await using (var transaction = await connection.BeginTransactionAsync())
         {
-            await connection.ExecuteAsync($"DELETE FROM \"{table}\"");
+            // SQLite cannot switch triggers off: drop them, empty the tables, and create them again from their own SQL.
+            var triggers = (await connection.QueryAsync<(string Name, string Sql)>(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'", transaction: transaction)).ToList();
+            foreach (var trigger in triggers)
+            {
+                await connection.ExecuteAsync($"DROP TRIGGER \"{trigger.Name}\"", transaction: transaction);
+            }
+            foreach (var table in sqliteTables)
+            {
+                await connection.ExecuteAsync($"DELETE FROM \"{table}\"", transaction: transaction);
+            }
+            foreach (var trigger in triggers)
+            {
+                await connection.ExecuteAsync(trigger.Sql, transaction: transaction);
+            }
+            await transaction.CommitAsync();
         }
         await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
     }

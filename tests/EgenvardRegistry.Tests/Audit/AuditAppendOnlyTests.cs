@@ -1,0 +1,103 @@
+using System.Data.Common;
+using Dapper;
+using EgenvardRegistry.Audit;
+using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Tests.Infrastructure;
+
+namespace EgenvardRegistry.Tests.Audit;
+
+/// <summary>Audit rows cannot be changed or removed through the connection the application itself uses.</summary>
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+public sealed class AuditAppendOnlyTests(Engine engine) : IntegrationTest(engine)
+{
+    private async Task ExecuteAsApplication(string sql)
+    {
+        await using var connection = await App.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(CancellationToken.None);
+        await connection.ExecuteAsync(sql);
+    }
+
+    private static NUnit.Framework.Constraints.IResolveConstraint RefusedAsAppendOnly =>
+        Throws.InstanceOf<DbException>().With.Message.Contains("audit_events is append-only");
+
+    [TestCase("UPDATE audit_events SET outcome = 'denied'")]
+    [TestCase("UPDATE audit_events SET actor_id = 'someone-else' WHERE action = 'certificate.issue'")]
+    public async Task Update_IsRefused_AndTheEventStaysAsWritten(string sql)
+    {
+        await IssueOk();
+        var before = await AuditRows();
+
+        Assert.That(async () => await ExecuteAsApplication(sql), RefusedAsAppendOnly);
+
+        Assert.That(await AuditRows(), Is.EqualTo(before));
+        Assert.That(before.Single().Outcome, Is.EqualTo("ok"));
+    }
+
+    [Test]
+    public async Task Delete_IsRefused_AndTheEventStays()
+    {
+        await IssueOk();
+
+        Assert.That(async () => await ExecuteAsApplication("DELETE FROM audit_events WHERE action = 'certificate.issue'"),
+            RefusedAsAppendOnly);
+
+        Assert.That(await Count("audit_events", "action = 'certificate.issue'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task EmptyingTheTable_IsRefused()
+    {
+        await IssueOk();
+        await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr));
+
+        // PostgreSQL's TRUNCATE fires no row triggers; SQLite has no TRUNCATE, and its whole-table DELETE shortcut
+        // is the same thing.
+        var sql = Engine == Engine.Postgres ? "TRUNCATE audit_events" : "DELETE FROM audit_events";
+        Assert.That(async () => await ExecuteAsApplication(sql), RefusedAsAppendOnly);
+
+        Assert.That(await Count("audit_events"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Insert_IsStillAccepted()
+    {
+        var at = Clock.GetUtcNow();
+        await using (var connection = await App.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(CancellationToken.None))
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            var admin = new Caller(Roles.Admin, "admin-1", "Admin", null, null, null, null, null);
+            await AuditLog.WriteAsync(transaction, AuditEvent.By(admin, at, AuditActions.AuditRead, AuditOutcomes.Ok), CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+        await IssueOk();
+
+        Assert.That((await AuditRows()).Select(row => row.Action), Is.EqualTo(new[] { "audit.read", "certificate.issue" }));
+    }
+
+    [Test]
+    public async Task Reset_EmptiesTheAuditTable_AndLeavesItAppendOnly()
+    {
+        await IssueOk();
+        var triggersBefore = await TriggerNames();
+
+        await App.Database.ResetAsync();
+
+        Assert.That(await Count("audit_events"), Is.EqualTo(0));
+        Assert.That(await Count("certificates"), Is.EqualTo(0));
+        Assert.That(await TriggerNames(), Is.EqualTo(triggersBefore));
+        Assert.That(triggersBefore, Is.EqualTo(Engine == Engine.Postgres
+            ? new[] { "audit_events_no_truncate", "audit_events_no_update_or_delete" }
+            : new[] { "audit_events_no_delete", "audit_events_no_update" }));
+        await IssueOk();
+        Assert.That(async () => await ExecuteAsApplication("DELETE FROM audit_events"), RefusedAsAppendOnly);
+    }
+
+    private async Task<IReadOnlyList<string>> TriggerNames()
+    {
+        await using var connection = await App.Database.OpenAsync();
+        return (await connection.QueryAsync<string>(Engine == Engine.Postgres
+            ? "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY tgname"
+            : "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' ORDER BY name")).ToList();
+    }
+}
