@@ -46,6 +46,9 @@ public sealed class LogPrivacyTests(Engine engine) : IntegrationTest(engine)
         using var revoked = await Client(Tokens.Clinician()).SendAsync(revocation);
         Assert.That((renewal.StatusCode, revoked.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.OK)));
         await Verify(Samples.ChildPnr, "insulin");
+        await Client(Tokens.Admin()).PostAsJsonAsync("/api/admin/audit/search", new { personnummer = "201503122382" });
+        await Client(Tokens.Admin()).GetAsync($"/api/admin/audit?certificateId={id}");
+        await Client(Tokens.Guardian()).GetAsync("/api/guardians/me/access-log");
 
         // Failures are where a value is most likely to be echoed.
         using var badPnr = await Client(Tokens.School()).PostAsJsonAsync("/api/verifications",

@@ -33,6 +33,9 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["verify"] = [Unauthorized, Forbidden, Forbidden, Ok, Ok, Forbidden, Forbidden, Forbidden],
         ["school-list"] = [Unauthorized, Forbidden, Forbidden, Ok, Ok, Forbidden, Forbidden, Forbidden],
         ["guardian-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Forbidden],
+        ["access-log"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Forbidden],
+        ["audit-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ["audit-search"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -75,6 +78,9 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "verify" => await client.PostAsJsonAsync("/api/verifications", new { personnummer = Samples.ChildPnr, measure = "insulin" }),
             "school-list" => await client.GetAsync("/api/schools/me/certificates"),
             "guardian-list" => await client.GetAsync("/api/guardians/me/certificates"),
+            "access-log" => await client.GetAsync("/api/guardians/me/access-log"),
+            "audit-list" => await client.GetAsync($"/api/admin/audit?certificateId={id}"),
+            "audit-search" => await client.PostAsJsonAsync("/api/admin/audit/search", new { personnummer = Samples.ChildPnr }),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

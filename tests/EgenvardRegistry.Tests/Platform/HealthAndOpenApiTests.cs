@@ -57,7 +57,12 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
         {
             "/api/certificates", "/api/certificates/{id}", "/api/verifications",
             "/api/schools/me/certificates", "/api/guardians/me/certificates",
+            "/api/certificates/{id}/renewals", "/api/certificates/{id}/revocation", "/api/certificates/search",
+            "/api/admin/audit", "/api/admin/audit/search", "/api/guardians/me/access-log",
         }));
+        var revocation = document["paths"]!["/api/certificates/{id}/revocation"]!["post"]!;
+        Assert.That(revocation["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "409", "412", "428" }));
+        Assert.That(revocation["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()), Does.Contain("Idempotency-Key"));
         Assert.That(document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>(), Is.EqualTo("bearer"));
         Assert.That(document["paths"]!["/api/certificates"]!["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("IssueCertificate"));
         var verifyResponses = document["paths"]!["/api/verifications"]!["post"]!["responses"]!.AsObject().Select(r => r.Key);
