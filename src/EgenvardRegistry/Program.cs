@@ -6,6 +6,7 @@ using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Verification;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,7 @@ builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
 builder.Services.AddSingleton<AuditStore>();
+builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
 
 if (args is ["mint-token", .. var tokenArguments])
 {
@@ -39,8 +41,8 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseApiResponseRules();
 app.UseAuthentication();
+app.UseRateLimiter(); // after authentication, so budgets are per caller; before authorization, so refusals count too
 app.UseAuthorization();
-app.UseRateLimiter();
 app.UseIdempotency();
 
 app.MapOpenApi();

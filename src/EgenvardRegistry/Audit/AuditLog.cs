@@ -18,12 +18,16 @@ public static class AuditActions
     public const string AuditSearch = "audit.search";
     public const string GuardianAccessLog = "guardian.access-log";
 
+    /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
+    public const string ForbiddenAttempt = "access.forbidden";
+
     /// <summary>
     /// Actions that showed a child's data to the actor: a guardian's access log lists these. Every action is either
     /// here or in <see cref="Writes"/> (a test checks), so a new action that reads cannot be left out of that log.
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
-        [CertificateRead, CertificateSearch, Verification, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog];
+        [CertificateRead, CertificateSearch, Verification, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
+            ForbiddenAttempt];
 
     public static readonly IReadOnlyList<string> Writes = [CertificateIssue, CertificateRenew, CertificateRevoke];
 }

@@ -301,6 +301,23 @@ public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
+    public async Task RevokeOrRenew_ByARoleThatMayNot_Returns403AndTheAttemptIsAudited()
+    {
+        var id = await IssueOk();
+
+        using var revoke = await Revoke(id, "\"1\"", token: Tokens.School());
+        using var renew = await Renew(id, token: Tokens.Guardian());
+
+        Assert.That((revoke.StatusCode, renew.StatusCode), Is.EqualTo((HttpStatusCode.Forbidden, HttpStatusCode.Forbidden)));
+        var attempts = (await AuditRows()).Where(row => row.Action == "access.forbidden").ToList();
+        Assert.That(attempts.Select(row => (row.ActorRole, row.ActorUnit, row.Outcome)),
+            Is.EqualTo(new[] { ("school", (string?)Tokens.SchoolUnit, "denied"), ("guardian", (string?)null, "denied") }));
+        Assert.That(attempts.Select(row => Guid.Parse(row.CertificateId!)), Is.All.EqualTo(id));
+        Assert.That(attempts.Select(row => row.ChildId), Is.All.EqualTo(await ChildId(Samples.ChildPnr)));
+        Assert.That((await Get(id))["status"]!.GetValue<string>(), Is.EqualTo("active"));
+    }
+
+    [Test]
     public async Task Search_ReturnsTheChildsCertificatesFromEveryUnit_NewestFirst_WithExpiredFlag()
     {
         var expired = await IssueOk(Samples.Certificate(validFrom: "2025-12-01", validUntil: "2026-11-23", followUpOn: "2026-06-01"));

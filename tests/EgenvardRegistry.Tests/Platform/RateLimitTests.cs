@@ -54,6 +54,21 @@ public sealed class RateLimitTests(Engine engine)
     }
 
     [Test]
+    public async Task RefusedRequests_CountAgainstTheBudgetToo()
+    {
+        // A guardian may not verify; repeated refusals still spend the budget, so they cannot flood the audit log.
+        var guardian = _app.ClientFor(Tokens.Guardian("199001011239"));
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await guardian.PostAsJsonAsync("/api/verifications", new { personnummer = Samples.ChildPnr, measure = "insulin" });
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.TooManyRequests }));
+    }
+
+    [Test]
     public async Task Verification_HasTheStricterLookupLimit()
     {
         var school = _app.ClientFor(Tokens.School("55555555"));
