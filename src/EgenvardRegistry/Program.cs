@@ -1,6 +1,7 @@
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
+using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Infrastructure.Http;
@@ -24,6 +25,7 @@ builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
 builder.Services.AddSingleton<AuditStore>();
+builder.Services.AddReminders();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
 
 if (args is ["mint-token", .. var tokenArguments])
@@ -58,6 +60,7 @@ app.MapCertificates();
 app.MapVerifications();
 app.MapSchools();
 app.MapGuardians();
+app.MapReminders();
 app.MapAudit();
 
 app.Run();

@@ -18,6 +18,11 @@ public static class AuditActions
     public const string AuditSearch = "audit.search";
     public const string GuardianAccessLog = "guardian.access-log";
 
+    public const string ReminderSend = "reminder.send";
+    public const string NotificationsRead = "notifications.read";
+    public const string NotificationRetry = "notification.retry";
+    public const string RemindersRun = "reminders.run";
+
     /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
     public const string ForbiddenAttempt = "access.forbidden";
 
@@ -27,9 +32,10 @@ public static class AuditActions
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
         [CertificateRead, CertificateSearch, Verification, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
-            ForbiddenAttempt];
+            ForbiddenAttempt, NotificationsRead];
 
-    public static readonly IReadOnlyList<string> Writes = [CertificateIssue, CertificateRenew, CertificateRevoke];
+    public static readonly IReadOnlyList<string> Writes =
+        [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun];
 }
 
 public static class AuditOutcomes

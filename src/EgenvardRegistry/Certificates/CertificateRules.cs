@@ -258,14 +258,18 @@ public static class CertificateRules
         {
             return null;
         }
-        if (email.Length > 254 || email.Any(char.IsWhiteSpace)
-            || !MailAddress.TryCreate(email, out var address) || address.Address != email || !address.Host.Contains('.', StringComparison.Ordinal))
+        if (!IsValidEmail(email))
         {
             errors.Add(path, "Not a valid e-mail address.");
             return null;
         }
         return email;
     }
+
+    /// <summary>A plain address (no display name) with a dotted domain, at most 254 characters.</summary>
+    public static bool IsValidEmail(string email) =>
+        email.Length <= 254 && !email.Any(char.IsWhiteSpace)
+        && MailAddress.TryCreate(email, out var address) && address.Address == email && address.Host.Contains('.', StringComparison.Ordinal);
 
     private static string? Phone(ValidationErrors errors, string path, string? value)
     {

@@ -14,20 +14,25 @@ public static class GuardianEndpoints
     public static IEndpointRouteBuilder MapGuardians(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/guardians/me").WithTags("Guardians")
-            .RequireRateLimiting(RateLimits.Api);
+            .RequireAuthorization(Policies.Guardian)
+            .RequireRateLimiting(RateLimits.Api)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("/certificates", ListGuardianCertificates)
             .WithName(nameof(ListGuardianCertificates))
-            .RequireAuthorization(Policies.Guardian)
-            .WithSummary("Certificates that name the caller as guardian, newest first.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+            .WithSummary("Certificates that name the caller as guardian, newest first.");
         group.MapGet("/access-log", ListAccessLog)
             .WithName(nameof(ListAccessLog))
-            .RequireAuthorization(Policies.Guardian)
             .WithSummary("Which care units, school units and administrators read the caller's children's data, and when, " +
-                         $"newest first; paged by limit (1–{PageRequest.MaxLimit}, default {PageRequest.DefaultLimit}) and before.")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+                         $"newest first; paged by limit (1–{PageRequest.MaxLimit}, default {PageRequest.DefaultLimit}) and before.");
+        group.MapGet("/contact", GetContact)
+            .WithName(nameof(GetContact))
+            .WithSummary("The caller's e-mail address for reminders, and whether reminders are on.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/contact", PutContact)
+            .WithName(nameof(PutContact))
+            .WithSummary("Change the e-mail address for reminders (null removes it) and turn reminders on or off.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return routes;
     }
 
@@ -39,6 +44,37 @@ public static class GuardianEndpoints
         return TypedResults.Ok(new ItemsResponse<CertificateResponse>(
             certificates.Select(c => CertificateResponse.From(c, today, caller)).ToList()));
     }
+
+    public static async Task<Results<Ok<GuardianContact>, ProblemHttpResult>> GetContact(
+        Caller caller, GuardianStore store, CancellationToken cancellationToken) =>
+        await store.GetContactAsync(caller, cancellationToken) is { } contact ? TypedResults.Ok(contact) : NoGuardianRecord();
+
+    public static async Task<Results<Ok<GuardianContact>, ValidationProblem, ProblemHttpResult>> PutContact(
+        GuardianContact request, Caller caller, GuardianStore store, CancellationToken cancellationToken)
+    {
+        var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
+        var errors = new Dictionary<string, string[]>();
+        if (email is not null && !CertificateRules.IsValidEmail(email))
+        {
+            errors["email"] = ["Not a valid e-mail address."];
+        }
+        if (request.RemindersEnabled is null)
+        {
+            errors["remindersEnabled"] = ["Required: true or false."];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        return await store.SetContactAsync(caller, email, request.RemindersEnabled!.Value, cancellationToken)
+            ? TypedResults.Ok(new GuardianContact(email, request.RemindersEnabled))
+            : NoGuardianRecord();
+    }
+
+    private static ProblemHttpResult NoGuardianRecord() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "No certificate names you as guardian",
+        detail: "Your contact details are kept once a certificate names you as guardian.");
 
     public static async Task<Results<Ok<PageResponse<AccessLogEntry>>, ValidationProblem>> ListAccessLog(
         string? limit, string? before, Caller caller, GuardianStore store, CancellationToken cancellationToken)
@@ -59,8 +95,37 @@ public static class GuardianEndpoints
 /// </summary>
 public sealed record AccessLogEntry(DateTimeOffset OccurredAt, string ActorRole, string? Unit, string Action, Guid? CertificateId);
 
+public sealed record GuardianContact(string? Email, bool? RemindersEnabled);
+
 public sealed class GuardianStore(IDbConnectionFactory db, TimeProvider time)
 {
+    /// <returns>The contact details, or null when no certificate names the caller as guardian.</returns>
+    public async Task<GuardianContact?> GetContactAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<ContactRow>(new CommandDefinition(
+            "SELECT email, reminders_enabled FROM guardians WHERE personnummer = @Personnummer",
+            new { caller.Personnummer }, cancellationToken: cancellationToken));
+        return row is null ? null : new GuardianContact(row.Email, row.RemindersEnabled);
+    }
+
+    private sealed class ContactRow
+    {
+        public string? Email { get; set; }
+        public bool RemindersEnabled { get; set; }
+    }
+
+    /// <returns>False when no certificate names the caller as guardian.</returns>
+    public async Task<bool> SetContactAsync(Caller caller, string? email, bool remindersEnabled, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE guardians SET email = @Email, reminders_enabled = @RemindersEnabled, updated_at = @Now
+            WHERE personnummer = @Personnummer
+            """, new { Email = email, RemindersEnabled = remindersEnabled, Now = time.GetUtcNow(), caller.Personnummer },
+            cancellationToken: cancellationToken)) == 1;
+    }
+
     /// <summary>Staff roles whose reads a guardian sees; guardians' own reads are left out.</summary>
     private static readonly string[] StaffRoles = [Roles.Clinician, Roles.School, Roles.Admin];
 

@@ -19,7 +19,7 @@ public sealed class ReminderOptions : IValidatableObject
 
     /// <summary>Attempts before a message is marked failed; with the back-off below, the default spans about two days.</summary>
     [Range(1, 100)]
-    public int MaxAttempts { get; set; } = 12;
+    public int MaxAttempts { get; set; } = 15;
 
     /// <summary>Wait before the second attempt; each later wait doubles (with jitter), capped at <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
@@ -29,6 +29,9 @@ public sealed class ReminderOptions : IValidatableObject
     /// <summary>Rows one dispatcher claims at a time.</summary>
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 50;
+
+    /// <summary>Signs the one-click unsubscribe links in e-mails: at least 32 bytes of UTF-8, the same on every node.</summary>
+    public string LinkSigningKey { get; set; } = "";
 
     /// <summary>The service's public address, for the links in e-mails (guardian page, unsubscribe).</summary>
     [Required]
@@ -57,6 +60,12 @@ public sealed class ReminderOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 "Reminders:FirstRetryDelay must be positive and Reminders:MaxRetryDelay at least as long.", [nameof(FirstRetryDelay)]);
+        }
+        if (System.Text.Encoding.UTF8.GetByteCount(LinkSigningKey) < 32)
+        {
+            yield return new ValidationResult(
+                "Reminders:LinkSigningKey must be set, at least 32 bytes of UTF-8: it signs the unsubscribe links in e-mails.",
+                [nameof(LinkSigningKey)]);
         }
         if (!PublicBaseUrl.IsAbsoluteUri)
         {

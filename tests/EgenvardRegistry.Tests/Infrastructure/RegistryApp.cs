@@ -16,6 +16,8 @@ public sealed class RegistryApp(TestDatabase database, IReadOnlyDictionary<strin
         Audience = "egenvard-registry",
     };
 
+    public const string LinkSigningKey = "test-link-signing-key-that-is-long-enough";
+
     public TestDatabase Database { get; } = database;
 
     public FakeClock Clock { get; } = new();
@@ -32,6 +34,8 @@ public sealed class RegistryApp(TestDatabase database, IReadOnlyDictionary<strin
             ["Auth:SigningKey"] = Auth.SigningKey,
             ["Auth:Issuer"] = Auth.Issuer,
             ["Auth:Audience"] = Auth.Audience,
+            ["Reminders:LinkSigningKey"] = LinkSigningKey,
+            ["Reminders:PublicBaseUrl"] = "https://egenvard.test/",
             // The shared hosts serve the whole suite as a handful of callers; RateLimitTests uses its own tight host.
             ["RateLimiting:PermitsPerMinute"] = "1000000",
             ["RateLimiting:LookupPermitsPerMinute"] = "1000000",

@@ -20,6 +20,13 @@ public abstract class SqlDialect
     /// <remarks>Dapper expands a list without consulting type handlers, so SQLite needs the ids as text.</remarks>
     public abstract System.Collections.IEnumerable Ids(IEnumerable<Guid> ids);
 
+    /// <summary>An expression that makes a new random UUID per row, for set-based inserts.</summary>
+    public abstract string NewIdSql { get; }
+
+    /// <summary>Appended to a row-claiming subquery so concurrent claimers take different rows.</summary>
+    /// <remarks>SQLite has no row locks: its write transactions are serialised (BEGIN IMMEDIATE) instead.</remarks>
+    public abstract string SkipLockedSql { get; }
+
     /// <summary>Run once per migration pass before anything else, on the migration connection.</summary>
     public abstract string BeginMigrationsSql { get; }
 
@@ -32,6 +39,14 @@ public abstract class SqlDialect
         public override string InList(string column, string parameter) => $"{column} IN @{parameter}";
 
         public override System.Collections.IEnumerable Ids(IEnumerable<Guid> ids) => ids.Select(id => id.ToString("D")).ToArray();
+
+        // A version-4 UUID in the canonical text form the type handlers read.
+        public override string NewIdSql => """
+            lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+                || substr('89ab', 1 + abs(random()) % 4, 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))
+            """;
+
+        public override string SkipLockedSql => "";
 
         // WAL lets readers go on while one writer commits; the setting is stored in the file.
         public override string BeginMigrationsSql => "PRAGMA journal_mode = WAL;";
@@ -49,6 +64,10 @@ public abstract class SqlDialect
         public override string InList(string column, string parameter) => $"{column} = ANY(@{parameter})";
 
         public override System.Collections.IEnumerable Ids(IEnumerable<Guid> ids) => ids.ToArray();
+
+        public override string NewIdSql => "gen_random_uuid()";
+
+        public override string SkipLockedSql => "FOR UPDATE SKIP LOCKED";
 
         public override string BeginMigrationsSql => $"SELECT pg_advisory_lock({MigrationLockKey});";
 

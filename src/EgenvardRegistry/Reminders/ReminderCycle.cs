@@ -1,0 +1,128 @@
+using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Mail;
+using Microsoft.Extensions.Options;
+
+namespace EgenvardRegistry.Reminders;
+
+/// <summary>
+/// Scans for certificates at a reminder threshold, then drains the outbox. Safe to run at any time, on any number of
+/// nodes: the scan inserts nothing twice, and each outbox row is claimed by one dispatcher.
+/// </summary>
+/// <remarks>
+/// The one window in which a guardian can get a message twice: the mail server accepted it, and the process died
+/// before the row was marked sent. The row's lease then runs out and it is sent again, with the same Message-ID.
+/// That window covers only the rows in flight, never the outbox as a whole.
+/// </remarks>
+public sealed partial class ReminderCycle(
+    ReminderStore store,
+    IEmailSender sender,
+    IOptions<ReminderOptions> options,
+    TimeProvider time,
+    ILogger<ReminderCycle> log) : IReminderCycle
+{
+    private const int MaxBatchesPerRun = 200;
+
+    public async Task<ReminderRunCounts> RunAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var today = time.TodayInStockholm();
+        var queued = await store.ScanAsync(ReminderRules.Bands(today, settings.Thresholds()), today, time.GetUtcNow(), cancellationToken);
+        var counts = await DrainAsync(cancellationToken) with { Queued = queued };
+        LogRun(counts.Queued, counts.Sent, counts.Retrying, counts.Failed);
+        return counts;
+    }
+
+    /// <summary>Sends every message that is due now; rows that fail transiently wait for their next attempt.</summary>
+    public async Task<ReminderRunCounts> DrainAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var links = UnsubscribeLinks.From(settings);
+        int sent = 0, retrying = 0, failed = 0;
+        for (var batch = 0; batch < MaxBatchesPerRun; batch++)
+        {
+            var claimed = await store.ClaimAsync(settings.BatchSize, time.GetUtcNow(), cancellationToken);
+            if (claimed.Count == 0)
+            {
+                break;
+            }
+            foreach (var message in claimed)
+            {
+                switch (await DeliverAsync(message, settings, links, cancellationToken))
+                {
+                    case NotificationStatus.Sent:
+                        sent++;
+                        break;
+                    case NotificationStatus.Pending:
+                        retrying++;
+                        break;
+                    case NotificationStatus.Failed:
+                        failed++;
+                        break;
+                }
+            }
+        }
+        return new ReminderRunCounts(0, sent, retrying, failed);
+    }
+
+    private async Task<string> DeliverAsync(OutboxMessage message, ReminderOptions settings, UnsubscribeLinks links,
+        CancellationToken cancellationToken)
+    {
+        var today = time.TodayInStockholm();
+        var cancelReason = message switch
+        {
+            { CertificateStatus: not CertificateStatus.Active } => "The certificate was renewed or revoked before the reminder went out.",
+            { Email: null } or { RemindersEnabled: false } => "The guardian turned reminders off or has no e-mail address.",
+            _ when message.ValidUntil < today => "The certificate expired before the reminder could be sent.",
+            _ => null,
+        };
+        if (cancelReason is not null)
+        {
+            await store.CancelAsync(message, time.GetUtcNow(), cancelReason, cancellationToken);
+            return NotificationStatus.Cancelled;
+        }
+
+        var email = ReminderEmail.Compose(new ReminderContent(
+            message.Id,
+            message.Email!,
+            message.GuardianName,
+            ReminderRules.FirstName(message.ChildName),
+            message.MeasureCodes,
+            message.ValidUntil,
+            message.ValidUntil.DayNumber - today.DayNumber,
+            message.CareUnitName,
+            message.CareUnitPhone,
+            new Uri(settings.PublicBaseUrl, "vardnadshavare"),
+            links.Url(settings.PublicBaseUrl, message.GuardianId)));
+        try
+        {
+            await sender.SendAsync(email, cancellationToken);
+            await store.MarkSentAsync(message, time.GetUtcNow(), cancellationToken);
+            return NotificationStatus.Sent;
+        }
+        catch (EmailSendException failure) when (failure.IsTransient && message.Attempts < settings.MaxAttempts)
+        {
+            var now = time.GetUtcNow();
+            var next = ReminderRules.NextAttempt(now, message.Attempts, settings.FirstRetryDelay, settings.MaxRetryDelay, Random.Shared.NextDouble());
+            await store.MarkRetryAsync(message, now, next, failure.Message, cancellationToken);
+            LogRetry(message.Id, message.Attempts, next);
+            return NotificationStatus.Pending;
+        }
+        catch (EmailSendException failure)
+        {
+            var reason = failure.IsTransient ? $"Gave up after {message.Attempts} attempts: {failure.Message}" : failure.Message;
+            await store.MarkFailedAsync(message, time.GetUtcNow(), reason, cancellationToken);
+            LogFailed(message.Id, message.Attempts);
+            return NotificationStatus.Failed;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reminder run: {Queued} queued, {Sent} sent, {Retrying} to retry, {Failed} failed")]
+    private partial void LogRun(int queued, int sent, int retrying, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} failed on attempt {Attempt}; next attempt at {NextAttempt}")]
+    private partial void LogRetry(Guid notificationId, int attempt, DateTimeOffset nextAttempt);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Notification {NotificationId} failed for good after {Attempts} attempts")]
+    private partial void LogFailed(Guid notificationId, int attempts);
+}

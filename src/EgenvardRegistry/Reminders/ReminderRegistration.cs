@@ -1,0 +1,17 @@
+namespace EgenvardRegistry.Reminders;
+
+public static class ReminderRegistration
+{
+    public static IServiceCollection AddReminders(this IServiceCollection services)
+    {
+        services.AddOptions<ReminderOptions>()
+            .BindConfiguration(ReminderOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<ReminderStore>();
+        services.AddSingleton<ReminderAdminStore>();
+        services.AddSingleton<ReminderCycle>();
+        services.AddSingleton<IReminderCycle>(provider => provider.GetRequiredService<ReminderCycle>());
+        return services;
+    }
+}

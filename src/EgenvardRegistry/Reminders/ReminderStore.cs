@@ -1,0 +1,161 @@
+using System.Data.Common;
+using Dapper;
+using EgenvardRegistry.Audit;
+using EgenvardRegistry.Infrastructure.Database;
+
+namespace EgenvardRegistry.Reminders;
+
+public static class NotificationStatus
+{
+    public const string Pending = "pending";
+    public const string Sending = "sending";
+    public const string Sent = "sent";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public static readonly IReadOnlyList<string> All = [Pending, Sending, Sent, Failed, Cancelled];
+}
+
+/// <summary>A claimed outbox row with what its e-mail needs, read when it is about to be sent.</summary>
+public sealed class OutboxMessage
+{
+    public Guid Id { get; set; }
+    public Guid CertificateId { get; set; }
+    public Guid ChildId { get; set; }
+    public Guid GuardianId { get; set; }
+    public int Attempts { get; set; }
+    public DateTimeOffset LeaseUntil { get; set; }
+    public string? Email { get; set; }
+    public string GuardianName { get; set; } = "";
+    public bool RemindersEnabled { get; set; }
+    public string CertificateStatus { get; set; } = "";
+    public string ChildName { get; set; } = "";
+    public DateOnly ValidUntil { get; set; }
+    public string CareUnitName { get; set; } = "";
+    public string CareUnitPhone { get; set; } = "";
+    public IReadOnlyList<string> MeasureCodes { get; set; } = [];
+}
+
+/// <summary>
+/// The reminder outbox. The scan is one set-based statement; the dispatcher claims due rows under a lease
+/// (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, so nodes never claim the same row), sends outside any transaction, and
+/// records each outcome with a guarded update, so a row whose lease ran out and was taken over is not overwritten.
+/// </summary>
+public sealed class ReminderStore(IDbConnectionFactory db)
+{
+    /// <summary>How long a claim holds before another dispatcher may take the row (a node that died mid-send).</summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
+
+    private const string SystemActor = "reminder-dispatcher";
+
+    /// <returns>How many notifications were queued now.</returns>
+    public async Task<int> ScanAsync(IReadOnlyList<ThresholdBand> bands, DateOnly today, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (bands.Count == 0)
+        {
+            return 0;
+        }
+        // Fixed fragments only: the band limits and thresholds are parameters.
+        var ascending = bands.OrderBy(band => band.Until).ToList();
+        var parameters = new DynamicParameters(new { Today = today, MaxUntil = ascending[^1].Until, Now = now, Enabled = true });
+        var cases = new List<string>();
+        for (var i = 0; i < ascending.Count; i++)
+        {
+            parameters.Add($"Until{i}", ascending[i].Until);
+            parameters.Add($"Days{i}", ascending[i].Days);
+            cases.Add($"WHEN c.valid_until <= @Until{i} THEN @Days{i}");
+        }
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition($"""
+            INSERT INTO notifications (id, certificate_id, guardian_id, threshold_days, status, attempts, next_attempt_at, created_at)
+            SELECT {db.Dialect.NewIdSql}, c.id, g.id, CASE {string.Join(" ", cases)} END, 'pending', 0, @Now, @Now
+            FROM certificates c
+            JOIN certificate_guardians cg ON cg.certificate_id = c.id
+            JOIN guardians g ON g.id = cg.guardian_id
+            WHERE c.status = 'active'
+              AND c.valid_until >= @Today AND c.valid_until <= @MaxUntil
+              AND g.email IS NOT NULL AND g.reminders_enabled = @Enabled
+              AND NOT EXISTS (SELECT 1 FROM certificates r WHERE r.replaces = c.id AND r.status = 'active')
+            ON CONFLICT (certificate_id, guardian_id, threshold_days) DO NOTHING
+            """, parameters, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Claims up to <paramref name="batchSize"/> due rows (and rows whose lease ran out) for this dispatcher.</summary>
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int batchSize, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var ids = (await connection.QueryAsync<Guid>(new CommandDefinition($"""
+            UPDATE notifications
+            SET status = 'sending', lease_until = @LeaseUntil, attempts = attempts + 1
+            WHERE id IN (
+                SELECT id FROM notifications
+                WHERE (status = 'pending' AND next_attempt_at <= @Now) OR (status = 'sending' AND lease_until < @Now)
+                ORDER BY next_attempt_at, id
+                LIMIT @BatchSize
+                {db.Dialect.SkipLockedSql})
+            RETURNING id
+            """, new { Now = now, LeaseUntil = now + Lease, BatchSize = batchSize }, transaction, cancellationToken: cancellationToken)))
+            .ToList();
+        var messages = ids.Count == 0 ? [] : (await connection.QueryAsync<OutboxMessage>(new CommandDefinition($"""
+            SELECT n.id, n.certificate_id, c.child_id, n.guardian_id, n.attempts, n.lease_until,
+                   g.email, g.name AS guardian_name, g.reminders_enabled, c.status AS certificate_status,
+                   c.child_name, c.valid_until, c.care_unit_name, c.care_unit_phone
+            FROM notifications n
+            JOIN certificates c ON c.id = n.certificate_id
+            JOIN guardians g ON g.id = n.guardian_id
+            WHERE {db.Dialect.InList("n.id", "Ids")}
+            """, new { Ids = db.Dialect.Ids(ids) }, transaction, cancellationToken: cancellationToken))).ToList();
+        if (messages.Count > 0)
+        {
+            var measures = (await connection.QueryAsync<(Guid CertificateId, string Code)>(new CommandDefinition($"""
+                SELECT certificate_id, code FROM certificate_measures
+                WHERE {db.Dialect.InList("certificate_id", "Ids")}
+                ORDER BY position
+                """, new { Ids = db.Dialect.Ids(messages.Select(m => m.CertificateId).Distinct()) }, transaction,
+                cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId, row => row.Code);
+            foreach (var message in messages)
+            {
+                message.MeasureCodes = [.. measures[message.CertificateId]];
+            }
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return messages;
+    }
+
+    public Task<bool> MarkSentAsync(OutboxMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        FinishAsync(message, now, NotificationStatus.Sent, null, null, cancellationToken);
+
+    public Task<bool> MarkRetryAsync(OutboxMessage message, DateTimeOffset now, DateTimeOffset nextAttempt, string error,
+        CancellationToken cancellationToken) =>
+        FinishAsync(message, now, NotificationStatus.Pending, nextAttempt, error, cancellationToken);
+
+    public Task<bool> MarkFailedAsync(OutboxMessage message, DateTimeOffset now, string error, CancellationToken cancellationToken) =>
+        FinishAsync(message, now, NotificationStatus.Failed, null, error, cancellationToken);
+
+    public Task<bool> CancelAsync(OutboxMessage message, DateTimeOffset now, string reason, CancellationToken cancellationToken) =>
+        FinishAsync(message, now, NotificationStatus.Cancelled, null, reason, cancellationToken);
+
+    /// <returns>False when the row was no longer this dispatcher's (its lease ran out and another took it).</returns>
+    private async Task<bool> FinishAsync(OutboxMessage message, DateTimeOffset now, string status, DateTimeOffset? nextAttempt,
+        string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var updated = await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE notifications
+            SET status = @Status, lease_until = NULL, next_attempt_at = COALESCE(@NextAttempt, next_attempt_at),
+                last_error = @Error, sent_at = CASE WHEN @Status = 'sent' THEN @Now ELSE NULL END
+            WHERE id = @Id AND status = 'sending' AND lease_until = @LeaseUntil
+            """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = now, message.LeaseUntil },
+            transaction, cancellationToken: cancellationToken));
+        if (updated == 1)
+        {
+            // The dispatcher read the child's name and sent it to the guardian: that is an access to be accounted for.
+            await AuditLog.WriteAsync(transaction, new AuditEvent(now, "system", SystemActor, null, AuditActions.ReminderSend,
+                message.CertificateId, message.ChildId, status), cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+        return updated == 1;
+    }
+}
