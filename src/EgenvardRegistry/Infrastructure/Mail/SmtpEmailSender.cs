@@ -32,7 +32,8 @@ public sealed partial class SmtpEmailSender : IEmailSender
         ArgumentNullException.ThrowIfNull(message);
         using var mail = MailMessages.Create(message, _from);
         using var client = CreateClient();
-        // SmtpClient.Timeout covers only the synchronous Send; the asynchronous one is bounded here.
+        // One bound for the whole send, connection included, that tells a timeout apart from a failure and from the
+        // caller's cancellation.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(_options.TimeoutSeconds));
         try
@@ -92,7 +93,8 @@ public sealed partial class SmtpEmailSender : IEmailSender
     {
         DeliveryMethod = SmtpDeliveryMethod.Network,
         EnableSsl = _options.EnableSsl,
-        Timeout = _options.TimeoutSeconds * 1000,
+        // The token above bounds the send; SmtpClient's own timer (which on .NET 10 covers SendMailAsync too) would race it.
+        Timeout = int.MaxValue,
         UseDefaultCredentials = false,
         Credentials = string.IsNullOrEmpty(_options.UserName) ? null : new NetworkCredential(_options.UserName, _options.Password),
     };
