@@ -24,7 +24,7 @@ public static partial class MailRegistration
         services.AddSingleton<IEmailSender>(provider =>
         {
             var smtp = provider.GetRequiredService<IOptions<SmtpOptions>>().Value;
-            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MailRegistration));
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IEmailSender).Namespace!);
             if (smtp.UsesRelay)
             {
                 LogRelay(logger, smtp.Host!, smtp.Port);
