@@ -18,6 +18,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRegistryDatabase();
 builder.Services.AddRegistryAuth();
 builder.Services.AddRegistryHttp();
+builder.Services.AddRegistryMail();
 builder.Services.AddRegistryRateLimits();
 builder.Services.AddIdempotency();
 builder.Services.AddSingleton<CertificateStore>();

@@ -1,35 +1,132 @@
 using System.Globalization;
-using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure.Mail;
 
 namespace EgenvardRegistry.Reminders;
 
-/// <summary>The reminder e-mail in Swedish (placeholder until the mail branch lands).</summary>
+/// <summary>
+/// The Swedish reminder e-mail, plain text and HTML. It says only what a guardian needs to book the renewal in time:
+/// the child's first name, the measures, the expiry date, the care unit's name and phone, and links to the guardian
+/// page and the one-click unsubscribe (RFC 8058). Never a personnummer, a diagnosis or the instructions.
+/// </summary>
 public static class ReminderEmail
 {
     private static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
 
+    // Every script allowed, so "Västerås" stays readable in the HTML source; markup characters are still encoded.
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
     public static EmailMessage Compose(ReminderContent content)
     {
-        var measures = string.Join(", ", content.MeasureCodes.Select(code => MeasureCatalogue.Swedish[code].ToLower(Swedish)));
-        var date = content.ValidUntil.ToString("d MMMM yyyy", Swedish);
-        var subject = $"Egenvårdsintyget för {content.ChildFirstName} går ut {date}";
-        var text = $"""
-            Hej {content.GuardianName}!
+        ArgumentNullException.ThrowIfNull(content);
+        RequireWebLink(content.GuardianPageUrl, nameof(content.GuardianPageUrl));
+        RequireWebLink(content.UnsubscribeUrl, nameof(content.UnsubscribeUrl));
 
-            Egenvårdsintyget för {content.ChildFirstName} ({measures}) gäller till och med {date}.
-            Boka förnyelse hos {content.CareUnitName}, telefon {content.CareUnitPhone}.
+        var child = OneLine(content.ChildFirstName);
+        var guardian = OneLine(content.GuardianName);
+        var careUnit = OneLine(content.CareUnitName);
+        var phone = OneLine(content.CareUnitPhone);
+        var expiry = content.ValidUntil.ToString("d MMMM yyyy", Swedish);
+        var measures = MeasuresInRunningText(content.MeasureCodes);
+        var guardianPage = content.GuardianPageUrl.AbsoluteUri;
+        var unsubscribe = content.UnsubscribeUrl.AbsoluteUri;
 
-            Se intyget: {content.GuardianPageUrl}
-            Vill du inte få fler påminnelser? {content.UnsubscribeUrl}
-            """;
-        var html = $"<p>{WebUtility.HtmlEncode(text).Replace("\n", "<br>", StringComparison.Ordinal)}</p>";
-        return new EmailMessage(content.To, subject, text, html, $"notification-{content.NotificationId:N}@{content.GuardianPageUrl.Host}",
-            new Dictionary<string, string>
-            {
-                ["List-Unsubscribe"] = $"<{content.UnsubscribeUrl}>",
-                ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
-            });
+        var days = content.DaysLeft.ToString(CultureInfo.InvariantCulture);
+        var status = content.DaysLeft switch
+        {
+            < 0 => $"gällde till och med {expiry} och har gått ut.",
+            0 => $"gäller till och med {expiry}. I dag är sista dagen.",
+            1 => $"gäller till och med {expiry}. Det är 1 dag kvar.",
+            _ => $"gäller till och med {expiry}. Det är {days} dagar kvar.",
+        };
+        var subject = content.DaysLeft switch
+        {
+            < 0 => $"Egenvårdsintyget för {child} har gått ut",
+            0 => $"Egenvårdsintyget för {child} går ut i dag",
+            1 => $"Egenvårdsintyget för {child} går ut om 1 dag",
+            _ => $"Egenvårdsintyget för {child} går ut om {days} dagar",
+        };
+        var when = content.DaysLeft > 0 ? "i god tid" : "så snart som möjligt";
+        var greeting = guardian.Length == 0 ? "Hej!" : $"Hej {guardian}!";
+        var covers = measures.Length == 0 ? "" : $" Intyget omfattar {measures}.";
+        const string WhyRenew = "Utan ett giltigt intyg får förskolan eller skolan inte hjälpa till med egenvården.";
+        const string NoReply = "Det här är ett automatiskt meddelande som inte går att svara på.";
+
+        // CRLF: the canonical line break of a text/plain part, whatever the server's platform.
+        var text = string.Join("\r\n",
+            greeting,
+            "",
+            $"Egenvårdsintyget för {child} {status}{covers}",
+            "",
+            $"Boka en ny bedömning {when} hos {careUnit}, telefon {phone}. {WhyRenew}",
+            "",
+            $"Se intyget: {guardianPage}",
+            "",
+            "Med vänliga hälsningar",
+            "Egenvårdsregistret",
+            "",
+            "-- ",
+            NoReply,
+            $"Vill du inte få fler påminnelser? Avsluta dem här: {unsubscribe}",
+            "");
+
+        var html = string.Join("\r\n",
+            "<!DOCTYPE html>",
+            "<html lang=\"sv\">",
+            $"<head><meta charset=\"utf-8\"><title>{Html.Encode(subject)}</title></head>",
+            "<body style=\"font-family: Arial, sans-serif; line-height: 1.5;\">",
+            $"<p>{Html.Encode(greeting)}</p>",
+            $"<p>Egenvårdsintyget för <strong>{Html.Encode(child)}</strong> {Html.Encode(status)}{Html.Encode(covers)}</p>",
+            $"<p>Boka en ny bedömning {when} hos <strong>{Html.Encode(careUnit)}</strong>, "
+                + $"telefon <strong>{Html.Encode(phone)}</strong>. {WhyRenew}</p>",
+            $"<p><a href=\"{Html.Encode(guardianPage)}\">Se intyget i Egenvårdsregistret</a></p>",
+            "<p>Med vänliga hälsningar<br>Egenvårdsregistret</p>",
+            "<hr>",
+            $"<p style=\"font-size: small; color: #555555;\">{NoReply}<br>"
+                + $"Vill du inte få fler påminnelser? <a href=\"{Html.Encode(unsubscribe)}\">Avsluta dem här</a>.</p>",
+            "</body>",
+            "</html>",
+            "");
+
+        var headers = new Dictionary<string, string>
+        {
+            ["List-Unsubscribe"] = $"<{unsubscribe}>",
+            ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
+            // RFC 3834: out-of-office replies and other autoresponders leave it alone.
+            ["Auto-Submitted"] = "auto-generated",
+        };
+        // From the outbox row, so a resend carries the same id and can be deduplicated; IdnHost as a Message-ID is ASCII.
+        var messageId = $"notification-{content.NotificationId:N}@{content.GuardianPageUrl.IdnHost}";
+        return new EmailMessage(content.To, subject, text, html, messageId, headers);
+    }
+
+    /// <summary>"insulin", "insulin och blodsockermätning", "insulin, inhalator och syrgas".</summary>
+    private static string MeasuresInRunningText(IReadOnlyList<string> codes)
+    {
+        // A code the catalogue no longer knows is still a measure on the certificate; it is named generically.
+        var names = codes
+            .Select(code => MeasureCatalogue.Swedish.GetValueOrDefault(code, MeasureCatalogue.Swedish[MeasureCatalogue.Other]))
+            .Select(name => name.ToLower(Swedish))
+            .Distinct()
+            .ToList();
+        return names.Count <= 1
+            ? string.Concat(names)
+            : $"{string.Join(", ", names[..^1])} och {names[^1]}";
+    }
+
+    /// <summary>Values come from the certificate; a line break in one must not break the subject header or the layout.</summary>
+    private static string OneLine(string? value) =>
+        string.Join(' ', (value ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(part => new string([.. part.Where(character => !char.IsControl(character))])));
+
+    private static void RequireWebLink(Uri url, string name)
+    {
+        ArgumentNullException.ThrowIfNull(url, name);
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException("A link in a reminder must be an absolute http or https URL.", name);
+        }
     }
 }

@@ -1,0 +1,59 @@
+using EgenvardRegistry.Infrastructure.Mail;
+using EgenvardRegistry.Reminders;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace EgenvardRegistry.Tests.Infrastructure;
+
+/// <summary>
+/// A reminder through a real SMTP server: Debian's aiosmtpd, which scripts/test.sh starts and which stores what it
+/// receives in a Maildir. What lands there is what a guardian's mail server would get.
+/// </summary>
+public sealed class RealSmtpServerTests
+{
+    public const string PortVariable = "EGENVARD_TEST_SMTP_PORT";
+    public const string MaildirVariable = "EGENVARD_TEST_MAILDIR";
+
+    [Test]
+    public async Task Send_ThroughARealSmtpServer_DeliversTheComposedReminder()
+    {
+        var port = Environment.GetEnvironmentVariable(PortVariable);
+        var maildir = Environment.GetEnvironmentVariable(MaildirVariable);
+        if (string.IsNullOrWhiteSpace(port) || string.IsNullOrWhiteSpace(maildir))
+        {
+            Assert.Fail($"{PortVariable} and {MaildirVariable} are not set. Run the suite with scripts/test.sh, which starts an SMTP server (aiosmtpd).");
+        }
+        var message = ReminderEmail.Compose(MailSamples.Reminder(notificationId: MailSamples.UniqueNotificationId()));
+        var sender = new SmtpEmailSender(Options.Create(new SmtpOptions
+        {
+            Host = "127.0.0.1",
+            Port = int.Parse(port!, System.Globalization.CultureInfo.InvariantCulture),
+            From = "Egenvårdsregistret <noreply@region.example.se>",
+            TimeoutSeconds = 10,
+        }), NullLogger<SmtpEmailSender>.Instance);
+
+        await sender.SendAsync(message, CancellationToken.None);
+
+        // aiosmtpd's Mailbox handler has moved the message into new/ before it answers 250.
+        var delivered = Directory.GetFiles(Path.Combine(maildir!, "new"))
+            .Select(path => RawEmail.Parse(File.ReadAllText(path)))
+            .Where(mail => mail.Header("Message-ID") == $"<{message.MessageId}>")
+            .ToList();
+        Assert.That(delivered, Has.Count.EqualTo(1));
+        var mail = delivered[0];
+        Assert.That(mail.Header("List-Unsubscribe"), Is.EqualTo("<https://egenvard.region.example.se/unsubscribe?token=sig.aBcD-eFgH_iJkL&v=1>"));
+        Assert.That(mail.Header("List-Unsubscribe-Post"), Is.EqualTo("List-Unsubscribe=One-Click"));
+        Assert.That(mail.Header("To"), Is.EqualTo(MailSamples.GuardianEmail));
+        Assert.That(mail.Subject, Is.EqualTo("Egenvårdsintyget för Alva går ut om 14 dagar"));
+        Assert.That(mail.Parts.Select(part => part.MediaType), Is.EqualTo(new[] { "text/plain", "text/html" }));
+        var text = mail.Part("text/plain").Body;
+        var html = mail.Part("text/html").Body;
+        Assert.That(text, Does.Contain("Egenvårdsintyget för Alva gäller till och med 14 augusti 2027. Det är 14 dagar kvar."));
+        Assert.That(text, Does.Contain("hos Barndiabetesmottagningen Västerås, telefon 021-17 30 00."));
+        Assert.That(html, Does.Contain("<title>Egenvårdsintyget för Alva går ut om 14 dagar</title>"));
+        Assert.That(html, Does.Contain("<strong>Barndiabetesmottagningen Västerås</strong>"));
+        Assert.That(text, Is.EqualTo(message.TextBody));
+        Assert.That(html, Is.EqualTo(message.HtmlBody));
+        Assert.That(MailSamples.PersonnummerLike(mail.Content), Is.Empty);
+    }
+}
