@@ -43,16 +43,20 @@ public sealed class FaultySmtpServer : IAsyncDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new(Lifetime);
+    private readonly TcpListener _listener;
+    private readonly CancellationTokenSource _stop;
     private readonly ConcurrentQueue<SmtpFault> _faults = new();
     private readonly ConcurrentQueue<RecordedMessage> _received = new();
     private readonly ConcurrentBag<Task> _sessions = [];
     private readonly Task _accepting;
     private int _connections;
 
-    public FaultySmtpServer()
+    /// <param name="port">0 for any free port; a given port brings a "down" server up where clients expect it.</param>
+    /// <param name="lifetime">How long the server may run at most (default <see cref="Lifetime"/>).</param>
+    public FaultySmtpServer(int port = 0, TimeSpan? lifetime = null)
     {
+        _listener = new TcpListener(IPAddress.Loopback, port);
+        _stop = new CancellationTokenSource(lifetime ?? Lifetime);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = AcceptAsync();

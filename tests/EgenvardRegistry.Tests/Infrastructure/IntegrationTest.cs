@@ -19,11 +19,14 @@ public abstract class IntegrationTest(Engine engine)
     [SetUp]
     public async Task ResetState()
     {
-        App = await TestHosts.For(Engine);
+        App = await HostAsync();
         await App.Database.ResetAsync();
         App.Clock.Set(FakeClock.Default);
         App.Logs.Clear();
     }
+
+    /// <summary>The host the fixture's tests run against: the engine's shared one unless a fixture needs its own settings.</summary>
+    protected virtual Task<RegistryApp> HostAsync() => TestHosts.For(Engine);
 
     protected HttpClient Client(string? token) => App.ClientFor(token);
 

@@ -36,6 +36,8 @@ public sealed class RegistryApp(TestDatabase database, IReadOnlyDictionary<strin
             ["Auth:Audience"] = Auth.Audience,
             ["Reminders:LinkSigningKey"] = LinkSigningKey,
             ["Reminders:PublicBaseUrl"] = "https://egenvard.test/",
+            // Mail goes to a pickup folder of this run's own, never into the source tree.
+            ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), $"egenvard-mail-{Guid.NewGuid():N}"),
             // The shared hosts serve the whole suite as a handful of callers; RateLimitTests uses its own tight host.
             ["RateLimiting:PermitsPerMinute"] = "1000000",
             ["RateLimiting:LookupPermitsPerMinute"] = "1000000",
