@@ -8,6 +8,12 @@ public sealed class CountingReminderCycle : IReminderCycle
 {
     private int _runs;
 
+    /// <summary>Registers this double, built anew for each firing so that building it can fail (see <see cref="FailToBuildWith"/>).</summary>
+    public void AddTo(IServiceCollection services) =>
+        services.AddTransient<IReminderCycle>(_ => FailToBuildWith is { } failure ? throw failure : this);
+
+    public Exception? FailToBuildWith { get; set; }
+
     public int Runs => Volatile.Read(ref _runs);
 
     public TaskCompletionSource FirstRun { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -27,6 +27,7 @@ public sealed class SchedulerTests(Engine engine)
     private TestDatabase _database = null!;
     private RegistryApp _app = null!;
     private IScheduler _scheduler = null!;
+    private Firing _startup = null!;
 
     public static Dictionary<string, string?> SchedulerOn(string? cron = null) => new()
     {
@@ -40,11 +41,13 @@ public sealed class SchedulerTests(Engine engine)
         _database = await TestDatabase.CreateAsync(engine);
         _app = new RegistryApp(_database, SchedulerOn(Cron), services =>
         {
-            services.AddSingleton<IReminderCycle>(_cycle);
+            _cycle.AddTo(services);
             _probe.AddTo(services);
         });
         _ = _app.Server;
         _scheduler = await _probe.Started.Task.WaitAsync(Patience);
+        // Every test starts after the start-up run, so none of them changes how that run behaves.
+        _startup = await _probe.Finished(f => f.Trigger == ReminderJob.StartupTrigger.Name).WaitAsync(Patience);
     }
 
     [OneTimeTearDown]
@@ -55,15 +58,18 @@ public sealed class SchedulerTests(Engine engine)
     }
 
     [SetUp]
-    public void CycleSucceeds() => _cycle.FailWith = null;
+    public void CycleSucceeds()
+    {
+        _cycle.FailWith = null;
+        _cycle.FailToBuildWith = null;
+    }
 
     [Test]
     public async Task Startup_RunsTheCycleOnce()
     {
         await _cycle.FirstRun.Task.WaitAsync(Patience);
-        var startup = await _probe.Finished(f => f.Trigger == ReminderJob.StartupTrigger.Name).WaitAsync(Patience);
 
-        Assert.That(startup.Exception, Is.Null);
+        Assert.That(_startup.Exception, Is.Null);
         Assert.That(_probe.Firings.Count(f => f.Trigger == ReminderJob.StartupTrigger.Name), Is.EqualTo(1));
         Assert.That(_app.Logs.Lines, Has.Some.Contains("Reminder run (reminders.startup): 2 queued, 1 sent, 1 retrying, 0 failed"));
     }
@@ -120,7 +126,6 @@ public sealed class SchedulerTests(Engine engine)
     [Test]
     public async Task FailingCycle_IsLogged_NotRethrown_AndTheNextFiringRunsAgain()
     {
-        await _cycle.FirstRun.Task.WaitAsync(Patience);
         var failing = Guid.NewGuid().ToString();
         var after = Guid.NewGuid().ToString();
         _cycle.FailWith = new InvalidOperationException("the outbox is unreachable");
@@ -139,6 +144,21 @@ public sealed class SchedulerTests(Engine engine)
             && line.Contains("the outbox is unreachable", StringComparison.Ordinal)));
         Assert.That(_probe.Firings.Count(f => f.Marker == failing), Is.EqualTo(1));
         Assert.That(_cycle.Runs, Is.EqualTo(runsAfterTheFailure + 1));
+    }
+
+    [Test]
+    public async Task CycleThatCannotBeBuilt_IsLoggedAsTheRunsFailure_NotRethrown()
+    {
+        var marker = Guid.NewGuid().ToString();
+        _cycle.FailToBuildWith = new InvalidOperationException("no e-mail sender is registered");
+
+        await _scheduler.TriggerJob(ReminderJob.Key, new JobDataMap { [SchedulerProbe.MarkerKey] = marker });
+        var firing = await _probe.Finished(f => f.Marker == marker).WaitAsync(Patience);
+
+        Assert.That(firing.Exception, Is.Null);
+        Assert.That(_app.Logs.Lines, Has.Some.Matches<string>(line =>
+            line.StartsWith("Error EgenvardRegistry.Infrastructure.Scheduling.ReminderJob: Reminder run", StringComparison.Ordinal)
+            && line.Contains("no e-mail sender is registered", StringComparison.Ordinal)));
     }
 
     [Test]
@@ -268,7 +288,7 @@ public sealed class ClusteredSchedulerTests
         var probe = new SchedulerProbe();
         await using var restarted = new RegistryApp(_database, SchedulerTests.SchedulerOn(), services =>
         {
-            services.AddSingleton<IReminderCycle>(new CountingReminderCycle());
+            new CountingReminderCycle().AddTo(services);
             probe.AddTo(services);
         });
         _ = restarted.Server;
@@ -284,7 +304,7 @@ public sealed class ClusteredSchedulerTests
     {
         var node = new RegistryApp(_database, SchedulerTests.SchedulerOn(), services =>
         {
-            services.AddSingleton<IReminderCycle>(_cycles[index]);
+            _cycles[index].AddTo(services);
             _probes[index].AddTo(services);
         });
         _ = node.Server;

@@ -21,15 +21,16 @@ public sealed partial class ReminderJob(IServiceProvider services, ILogger<Remin
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var trigger = context.Trigger.Key.Name;
-        // Resolved per firing rather than injected, so the service starts even where no cycle is registered.
-        var cycle = services.GetService<IReminderCycle>();
-        if (cycle is null)
-        {
-            LogNoCycle(trigger);
-            return;
-        }
         try
         {
+            // Resolved per firing rather than injected, so the service starts even where no cycle is registered, and a
+            // cycle that cannot be built is this firing's logged failure rather than the job factory's.
+            var cycle = services.GetService<IReminderCycle>();
+            if (cycle is null)
+            {
+                LogNoCycle(trigger);
+                return;
+            }
             var counts = await cycle.RunAsync(cancellationToken);
             LogRan(trigger, counts.Queued, counts.Sent, counts.Retrying, counts.Failed);
         }
