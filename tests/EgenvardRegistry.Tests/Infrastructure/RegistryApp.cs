@@ -5,8 +5,14 @@ using Microsoft.AspNetCore.TestHost;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
-/// <summary>The whole service over the real HTTP pipeline, on one engine, with a fake clock and captured logs.</summary>
-public sealed class RegistryApp(TestDatabase database, IReadOnlyDictionary<string, string?>? extraSettings = null)
+/// <summary>
+/// The whole service over the real HTTP pipeline, on one engine, with a fake clock and captured logs; the scheduler is
+/// off unless a test turns it on. <paramref name="services"/> adds or replaces services after the application's own.
+/// </summary>
+public sealed class RegistryApp(
+    TestDatabase database,
+    IReadOnlyDictionary<string, string?>? extraSettings = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public static readonly AuthOptions Auth = new()
@@ -41,6 +47,8 @@ public sealed class RegistryApp(TestDatabase database, IReadOnlyDictionary<strin
             // The shared hosts serve the whole suite as a handful of callers; RateLimitTests uses its own tight host.
             ["RateLimiting:PermitsPerMinute"] = "1000000",
             ["RateLimiting:LookupPermitsPerMinute"] = "1000000",
+            // No background reminder run may touch the tables tests reset; SchedulerTests starts hosts of its own.
+            ["Reminders:SchedulerEnabled"] = "false",
             // Everything is logged in tests, so the privacy tests see what the most verbose production log would hold.
             ["Logging:LogLevel:Default"] = "Trace",
             ["Logging:LogLevel:Microsoft"] = "Trace",
@@ -59,7 +67,11 @@ public sealed class RegistryApp(TestDatabase database, IReadOnlyDictionary<strin
             logging.ClearProviders();
             logging.AddProvider(Logs);
         });
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(testServices =>
+        {
+            testServices.AddSingleton<TimeProvider>(Clock);
+            services?.Invoke(testServices);
+        });
     }
 
     public HttpClient ClientFor(string? token)

@@ -65,8 +65,9 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Empties every table but the migration journal (the small stand-in for Respawn), past the triggers that make
-    /// tables append-only: the tests connect as superuser, which may skip them, the application's role may not.
+    /// Empties every table but the migration journal and Quartz's <c>qrtz_*</c> tables (the small stand-in for
+    /// Respawn), past the triggers that make tables append-only: the tests connect as superuser, which may skip them,
+    /// the application's role may not. A running clustered scheduler keeps its state in the Quartz tables.
     /// </summary>
     public async Task ResetAsync()
     {
@@ -76,6 +77,7 @@ public sealed class TestDatabase : IAsyncDisposable
             var tables = (await connection.QueryAsync<string>("""
                 SELECT quote_ident(table_name) FROM information_schema.tables
                 WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
+                  AND table_name NOT LIKE 'qrtz\_%'
                 """)).ToList();
             if (tables.Count > 0)
             {

@@ -15,6 +15,7 @@ public sealed class ConfigurationTests
     [TestCase("Auth:SigningKey", "too-short", "Auth:SigningKey")]
     [TestCase("Auth:SigningKey", "", "Auth:Authority")]
     [TestCase("Auth:Audience", "", "Auth:Audience")]
+    [TestCase("Reminders:Cron", "every morning at seven", "Reminders:Cron")]
     public async Task Start_WithABadSetting_FailsNamingIt(string key, string value, string named)
     {
         await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);
