@@ -36,10 +36,3 @@ public static class TestHosts
         Apps.Clear();
     }
 }
-
-[SetUpFixture]
-public sealed class TestHostsTeardown
-{
-    [OneTimeTearDown]
-    public Task DisposeHosts() => TestHosts.DisposeAllAsync();
-}

@@ -23,11 +23,6 @@ public static class SchedulerRegistration
 
     public static IServiceCollection AddRegistryScheduler(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReminderOptions>()
-            .BindConfiguration(ReminderOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-
         // Whether there is a scheduler, and which store it has, decide which services exist, so those two settings are
         // read now; the cron and the connection string are read through options when the scheduler is built.
         if (!configuration.GetValue($"{ReminderOptions.Section}:{nameof(ReminderOptions.SchedulerEnabled)}", true))
