@@ -49,6 +49,11 @@ public sealed class LogPrivacyTests(Engine engine) : IntegrationTest(engine)
         await Client(Tokens.Admin()).PostAsJsonAsync("/api/admin/audit/search", new { personnummer = "201503122382" });
         await Client(Tokens.Admin()).GetAsync($"/api/admin/audit?certificateId={id}");
         await Client(Tokens.Guardian()).GetAsync("/api/guardians/me/access-log");
+        await Client(Tokens.Guardian()).PutAsJsonAsync("/api/guardians/me/contact", new { email = "sara.lind@example.se", remindersEnabled = true });
+        await IssueOk(Samples.Certificate(childPnr: "201304051236", validFrom: "2025-12-01", validUntil: "2026-11-30", followUpOn: "2026-06-01"));
+        using var reminders = await Client(Tokens.Admin()).PostAsync("/api/admin/reminders/run", null);
+        Assert.That((await reminders.ReadJson())["sent"]!.GetValue<int>(), Is.GreaterThan(0), "the reminder path ran and logged");
+        await Client(Tokens.Admin()).GetAsync("/api/admin/notifications");
 
         // Failures are where a value is most likely to be echoed.
         using var badPnr = await Client(Tokens.School()).PostAsJsonAsync("/api/verifications",
@@ -69,7 +74,7 @@ public sealed class LogPrivacyTests(Engine engine) : IntegrationTest(engine)
 
         var logs = App.Logs.Lines;
         Assert.That(logs, Has.Count.GreaterThan(50), "the capture sees the application's logging");
-        var forbidden = new[] { Samples.ChildPnr, Samples.OtherChildPnr, Tokens.GuardianPnr, Tokens.OtherGuardianPnr, WrongCheckDigit }
+        var forbidden = new[] { Samples.ChildPnr, Samples.OtherChildPnr, "201304051236", Tokens.GuardianPnr, Tokens.OtherGuardianPnr, WrongCheckDigit }
             .SelectMany(Forms)
             .ToList();
         var leaks = logs.Where(line => forbidden.Any(pnr => line.Contains(pnr, StringComparison.Ordinal))).ToList();

@@ -36,6 +36,11 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["access-log"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Forbidden],
         ["audit-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["audit-search"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ["contact-get"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
+        ["contact-put"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
+        ["notifications"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ["notification-retry"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound],
+        ["reminders-run"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -81,6 +86,11 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "access-log" => await client.GetAsync("/api/guardians/me/access-log"),
             "audit-list" => await client.GetAsync($"/api/admin/audit?certificateId={id}"),
             "audit-search" => await client.PostAsJsonAsync("/api/admin/audit/search", new { personnummer = Samples.ChildPnr }),
+            "contact-get" => await client.GetAsync("/api/guardians/me/contact"),
+            "contact-put" => await client.PutAsJsonAsync("/api/guardians/me/contact", new { email = "ny@example.se", remindersEnabled = true }),
+            "notifications" => await client.GetAsync("/api/admin/notifications"),
+            "notification-retry" => await client.PostAsync($"/api/admin/notifications/{Guid.NewGuid()}/retry", null),
+            "reminders-run" => await client.PostAsync("/api/admin/reminders/run", null),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
