@@ -8,6 +8,7 @@ using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Scheduling;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Verification;
+using EgenvardRegistry.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
 builder.Services.AddSingleton<AuditStore>();
 builder.Services.AddReminders();
+builder.Services.AddRegistryWeb();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
 
 if (args is ["mint-token", .. var tokenArguments])
@@ -43,8 +45,10 @@ var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseWhen(context => IsMachineFacing(context.Request.Path), api => api.UseStatusCodePages());
+app.UseWhen(context => !IsMachineFacing(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/fel/{0}"));
 app.UseApiResponseRules();
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseRateLimiter(); // after authentication, so budgets are per caller; before authorization, so refusals count too
 app.UseAuthorization();
@@ -65,8 +69,12 @@ app.MapSchools();
 app.MapGuardians();
 app.MapReminders();
 app.MapAudit();
+app.MapRazorPages();
 
 app.Run();
+
+static bool IsMachineFacing(PathString path) =>
+    path.StartsWithSegments("/api") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

@@ -1,0 +1,22 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace EgenvardRegistry.Web.Pages;
+
+/// <summary>Errors on pages are shown as pages, in Swedish; the API answers with problem details instead.</summary>
+public sealed class FelModel : PageModel
+{
+    public string Title { get; private set; } = "Något gick fel";
+
+    public string Text { get; private set; } = "Försök igen om en stund.";
+
+    public void OnGet(int status)
+    {
+        (Title, Text) = status switch
+        {
+            404 => ("Sidan finns inte", "Kontrollera adressen, eller gå till startsidan."),
+            403 => ("Ingen behörighet", "Din inloggning ger inte tillgång till den här sidan."),
+            429 => ("För många förfrågningar", "Vänta en stund och försök igen."),
+            _ => (Title, Text),
+        };
+    }
+}

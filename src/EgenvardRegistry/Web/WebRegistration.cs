@@ -1,0 +1,66 @@
+using EgenvardRegistry.Infrastructure.Auth;
+using Microsoft.AspNetCore.Authentication.Cookies;
+
+namespace EgenvardRegistry.Web;
+
+/// <summary>Policies for the web pages: the same role rules as the API, but proven by the sign-in cookie.</summary>
+public static class WebPolicies
+{
+    public const string Clinician = "page-clinician";
+    public const string School = "page-school";
+    public const string Guardian = "page-guardian";
+    public const string Admin = "page-admin";
+}
+
+/// <summary>
+/// Server-rendered pages in Swedish (Razor Pages under <c>Web/Pages</c>). They call the same rules and stores as the
+/// API, so every authorisation check, validation and audit event is the API's own. They sign people in with a
+/// cookie, never with the API's bearer tokens, so a page's cookie cannot be used to call the API.
+/// </summary>
+public static class WebRegistration
+{
+    public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+
+    public static IServiceCollection AddRegistryWeb(this IServiceCollection services)
+    {
+        services.AddRazorPages(pages =>
+        {
+            pages.RootDirectory = "/Web/Pages";
+            pages.Conventions.AuthorizeFolder("/Vard", WebPolicies.Clinician);
+            pages.Conventions.AuthorizeFolder("/Skola", WebPolicies.School);
+            pages.Conventions.AuthorizeFolder("/Vardnadshavare", WebPolicies.Guardian);
+            pages.Conventions.AuthorizeFolder("/Admin", WebPolicies.Admin);
+        });
+        services.AddAuthentication().AddCookie(CookieScheme, cookie =>
+        {
+            cookie.LoginPath = "/logga-in";
+            cookie.LogoutPath = "/logga-ut";
+            cookie.AccessDeniedPath = "/ingen-behorighet";
+            cookie.Cookie.Name = "egenvard";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            cookie.SlidingExpiration = true;
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(WebPolicies.Clinician, policy => Page(policy, Roles.Clinician))
+            .AddPolicy(WebPolicies.School, policy => Page(policy, Roles.School))
+            .AddPolicy(WebPolicies.Guardian, policy => Page(policy, Roles.Guardian))
+            .AddPolicy(WebPolicies.Admin, policy => Page(policy, Roles.Admin));
+        return services;
+    }
+
+    private static void Page(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy, string role) =>
+        policy.AddAuthenticationSchemes(CookieScheme).AddRequirements(new CallerRequirement(role));
+
+    /// <summary>The page a role lands on after signing in.</summary>
+    public static string HomeFor(string role) => role switch
+    {
+        Roles.Clinician => "/vard",
+        Roles.School => "/skola",
+        Roles.Guardian => "/vardnadshavare",
+        Roles.Admin => "/admin",
+        _ => "/",
+    };
+}
