@@ -47,6 +47,7 @@ await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime
 app.UseExceptionHandler();
 app.UseWhen(context => IsMachineFacing(context.Request.Path), api => api.UseStatusCodePages());
 app.UseWhen(context => !IsMachineFacing(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/fel/{0}"));
+app.UseRouting(); // after the status-code pages, so a re-executed error page is routed
 app.UseApiResponseRules();
 app.UseStaticFiles();
 app.UseAuthentication();

@@ -1,0 +1,67 @@
+using System.Globalization;
+using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Schools;
+using EgenvardRegistry.Verification;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EgenvardRegistry.Web.Pages.Skola;
+
+/// <summary>
+/// School staff check, before they help a child, that a valid certificate covers the measure today; the answer reads
+/// at a glance. The check is the API's (<see cref="VerificationStore"/>): only certificates shared with the unit count,
+/// and every check is audited.
+/// </summary>
+public sealed class IndexModel(VerificationStore verifications, SchoolStore schools, TimeProvider time) : RegistryPageModel(time)
+{
+    public static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
+
+    [BindProperty]
+    public string? Personnummer { get; set; }
+
+    [BindProperty]
+    public string? Measure { get; set; }
+
+    public Dictionary<string, string> Errors { get; } = [];
+
+    public VerificationOutcome? Outcome { get; private set; }
+
+    public IReadOnlyList<Certificate> Expiring { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken) =>
+        Expiring = await schools.ListAsync(Caller, Today, 30, cancellationToken);
+
+    public async Task OnPostAsync(CancellationToken cancellationToken)
+    {
+        if (!Identifiers.Personnummer.TryNormalize(Personnummer, Today, out var personnummer))
+        {
+            Errors[nameof(Personnummer)] = "Skriv ett giltigt personnummer eller samordningsnummer, t.ex. 20150312-2382.";
+        }
+        if (!MeasureCatalogue.IsKnown(Measure))
+        {
+            Errors[nameof(Measure)] = "Välj vilken åtgärd det gäller.";
+        }
+        if (Errors.Count == 0)
+        {
+            Outcome = await verifications.VerifyAsync(personnummer, Measure!, Caller, Today, cancellationToken);
+        }
+        Expiring = await schools.ListAsync(Caller, Today, 30, cancellationToken);
+    }
+
+    /// <summary>Why a child is not covered, as staff would say it.</summary>
+    public static string ReasonText(string reason) => reason switch
+    {
+        VerificationReasons.None => "Intyg saknas. Be vårdnadshavarna om ett egenvårdsintyg.",
+        VerificationReasons.Expired => "Intyget har gått ut. Vårdnadshavarna behöver boka en ny bedömning.",
+        VerificationReasons.Revoked => "Intyget är återkallat. Kontakta vården.",
+        VerificationReasons.MeasureNotCovered => "Intyget gäller inte denna åtgärd.",
+        VerificationReasons.NotYetValid => "Intyget är inte giltigt ännu.",
+        _ => "Giltigt intyg finns.",
+    };
+
+    public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", Swedish);
+
+    public static string MeasureName(Measure measure) =>
+        measure.Code == MeasureCatalogue.Other && measure.Description is { } description
+            ? description
+            : MeasureCatalogue.Swedish[measure.Code];
+}
