@@ -1,5 +1,7 @@
 using EgenvardRegistry.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Web;
 
@@ -21,6 +23,15 @@ public static class WebRegistration
 {
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
 
+    /// <summary>A token passed by the trusted reverse proxy in <see cref="AuthOptions.TrustedProxyHeader"/>.</summary>
+    public const string ProxyScheme = "TrustedProxy";
+
+    /// <summary>What pages authenticate with: the proxy's token when the request carries one, else the cookie.</summary>
+    public const string PageScheme = "Pages";
+
+    /// <summary>The default: bearer tokens for the API (never the cookie, so a page's cookie cannot call it), pages' scheme elsewhere.</summary>
+    public const string DefaultScheme = "ApiOrPages";
+
     public static IServiceCollection AddRegistryWeb(this IServiceCollection services)
     {
         services.AddRazorPages(pages =>
@@ -31,7 +42,16 @@ public static class WebRegistration
             pages.Conventions.AuthorizeFolder("/Vardnadshavare", WebPolicies.Guardian);
             pages.Conventions.AuthorizeFolder("/Admin", WebPolicies.Admin);
         });
-        services.AddAuthentication().AddCookie(CookieScheme, cookie =>
+        services.AddAuthentication(DefaultScheme)
+            .AddPolicyScheme(DefaultScheme, "API or pages", scheme => scheme.ForwardDefaultSelector = context =>
+                context.Request.Path.StartsWithSegments("/api") ? JwtBearerDefaults.AuthenticationScheme : PageScheme)
+            .AddPolicyScheme(PageScheme, "Pages", scheme => scheme.ForwardDefaultSelector = context =>
+            {
+                var header = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.TrustedProxyHeader;
+                return !string.IsNullOrEmpty(header) && context.Request.Headers.ContainsKey(header) ? ProxyScheme : CookieScheme;
+            })
+            .AddJwtBearer(ProxyScheme)
+            .AddCookie(CookieScheme, cookie =>
         {
             cookie.LoginPath = "/logga-in";
             cookie.LogoutPath = "/logga-ut";
@@ -43,6 +63,27 @@ public static class WebRegistration
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
+        // The proxy's token is validated exactly as the API's bearer tokens are; only where it is read from differs.
+        services.AddOptions<JwtBearerOptions>(ProxyScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
+        {
+            AuthRegistration.Configure(jwt, auth.Value);
+            jwt.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = context =>
+                {
+                    var header = auth.Value.TrustedProxyHeader;
+                    if (!string.IsNullOrEmpty(header) && context.Request.Headers.TryGetValue(header, out var token))
+                    {
+                        context.Token = token.ToString();
+                    }
+                    else
+                    {
+                        context.NoResult();
+                    }
+                    return Task.CompletedTask;
+                },
+            };
+        });
         services.AddAuthorizationBuilder()
             .AddPolicy(WebPolicies.Clinician, policy => Page(policy, Roles.Clinician))
             .AddPolicy(WebPolicies.School, policy => Page(policy, Roles.School))
@@ -52,7 +93,7 @@ public static class WebRegistration
     }
 
     private static void Page(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy, string role) =>
-        policy.AddAuthenticationSchemes(CookieScheme).AddRequirements(new CallerRequirement(role));
+        policy.AddAuthenticationSchemes(PageScheme).AddRequirements(new CallerRequirement(role));
 
     /// <summary>The page a role lands on after signing in.</summary>
     public static string HomeFor(string role) => role switch

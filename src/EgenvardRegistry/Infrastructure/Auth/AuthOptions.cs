@@ -20,6 +20,13 @@ public sealed class AuthOptions : IValidatableObject
 
     public string? Authority { get; set; }
 
+    /// <summary>
+    /// For the web pages behind a trusted reverse proxy that signs people in with the region's identity provider: the
+    /// request header in which the proxy passes the user's token (e.g. <c>X-Forwarded-Access-Token</c>). The proxy must
+    /// strip this header from what clients send. Unset, pages use the sign-in cookie only.
+    /// </summary>
+    public string? TrustedProxyHeader { get; set; }
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var hasKey = !string.IsNullOrEmpty(SigningKey);

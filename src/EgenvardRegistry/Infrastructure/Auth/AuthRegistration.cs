@@ -40,7 +40,7 @@ public static class AuthRegistration
         return services;
     }
 
-    private static void Configure(JwtBearerOptions jwt, AuthOptions options)
+    internal static void Configure(JwtBearerOptions jwt, AuthOptions options)
     {
         jwt.MapInboundClaims = false;
         jwt.Audience = options.Audience;
