@@ -10,6 +10,9 @@ public static class WebPolicies
     public const string School = "page-school";
     public const string Guardian = "page-guardian";
     public const string Admin = "page-admin";
+
+    /// <summary>Any signed-in role; the page itself decides what that caller may see, as the API does.</summary>
+    public const string AnyRole = "page-any-role";
 }
 
 /// <summary>
@@ -30,6 +33,7 @@ public static class WebRegistration
             pages.Conventions.AuthorizeFolder("/Skola", WebPolicies.School);
             pages.Conventions.AuthorizeFolder("/Vardnadshavare", WebPolicies.Guardian);
             pages.Conventions.AuthorizeFolder("/Admin", WebPolicies.Admin);
+            pages.Conventions.AuthorizeFolder("/Intyg", WebPolicies.AnyRole);
         });
         services.AddAuthentication().AddCookie(CookieScheme, cookie =>
         {
@@ -47,12 +51,13 @@ public static class WebRegistration
             .AddPolicy(WebPolicies.Clinician, policy => Page(policy, Roles.Clinician))
             .AddPolicy(WebPolicies.School, policy => Page(policy, Roles.School))
             .AddPolicy(WebPolicies.Guardian, policy => Page(policy, Roles.Guardian))
-            .AddPolicy(WebPolicies.Admin, policy => Page(policy, Roles.Admin));
+            .AddPolicy(WebPolicies.Admin, policy => Page(policy, Roles.Admin))
+            .AddPolicy(WebPolicies.AnyRole, policy => Page(policy, [.. Roles.All]));
         return services;
     }
 
-    private static void Page(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy, string role) =>
-        policy.AddAuthenticationSchemes(CookieScheme).AddRequirements(new CallerRequirement(role));
+    private static void Page(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy, params string[] roles) =>
+        policy.AddAuthenticationSchemes(CookieScheme).AddRequirements(new CallerRequirement(roles));
 
     /// <summary>The page a role lands on after signing in.</summary>
     public static string HomeFor(string role) => role switch
