@@ -1,5 +1,8 @@
 using EgenvardRegistry.Infrastructure.Auth;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.WebEncoders;
 
 namespace EgenvardRegistry.Web;
 
@@ -35,6 +38,8 @@ public static class WebRegistration
             pages.Conventions.AuthorizeFolder("/Admin", WebPolicies.Admin);
             pages.Conventions.AuthorizeFolder("/Intyg", WebPolicies.AnyRole);
         });
+        // Swedish letters as themselves, not as &#xE5; entities: the pages are read as source by tests and screen readers alike.
+        services.Configure<WebEncoderOptions>(encoder => encoder.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddAuthentication().AddCookie(CookieScheme, cookie =>
         {
             cookie.LoginPath = "/logga-in";
