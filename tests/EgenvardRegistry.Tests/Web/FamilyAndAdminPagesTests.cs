@@ -203,6 +203,17 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
     }
 
     [Test]
+    public async Task PrintPage_OfARevokedCertificate_SaysItDoesNotApplyToday()
+    {
+        var id = await IssueOk();
+        await Revoke(id);
+
+        var html = await Page(await SignedIn("guardian"), $"/intyg/{id}/utskrift");
+
+        Assert.That(html, Does.Contain("Intyget gäller inte idag: Återkallat.").And.Contain("Behovet har upphört."));
+    }
+
+    [Test]
     public async Task SignInPage_OutsideDevelopment_IsNotFound()
     {
         using var response = await Client(null).GetAsync("/logga-in");
