@@ -170,6 +170,8 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         Assert.That(badHtml, Does.Contain("id=\"Personnummer-error\"").And.Contain("Skriv ett giltigt personnummer"));
         Assert.That(byCertificate, Does.Contain($"Händelser för intyg {certificate}").And.Contain("Utfärdade intyg"));
         Assert.That((await AuditRows()).Select(row => row.Action), Does.Contain("audit.search").And.Contain("audit.read"));
+        Assert.That(App.Logs.Lines, Has.Some.Contain("handler=Search"), "the page host's logs are captured");
+        Assert.That(App.Logs.Lines, Has.None.Contain("2382"), "the personnummer in a log line");
     }
 
     [Test]
