@@ -43,6 +43,7 @@ if (args is ["mint-token", .. var tokenArguments])
 
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
+if (args.Contains("--seed-demo")) await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
 app.UseWhen(context => IsMachineFacing(context.Request.Path), api => api.UseStatusCodePages());

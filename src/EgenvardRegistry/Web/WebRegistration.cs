@@ -1,7 +1,10 @@
 using EgenvardRegistry.Infrastructure.Auth;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.WebEncoders;
 
 namespace EgenvardRegistry.Web;
 
@@ -12,6 +15,9 @@ public static class WebPolicies
     public const string School = "page-school";
     public const string Guardian = "page-guardian";
     public const string Admin = "page-admin";
+
+    /// <summary>Any signed-in role; the page itself decides what that caller may see, as the API does.</summary>
+    public const string AnyRole = "page-any-role";
 }
 
 /// <summary>
@@ -41,7 +47,10 @@ public static class WebRegistration
             pages.Conventions.AuthorizeFolder("/Skola", WebPolicies.School);
             pages.Conventions.AuthorizeFolder("/Vardnadshavare", WebPolicies.Guardian);
             pages.Conventions.AuthorizeFolder("/Admin", WebPolicies.Admin);
+            pages.Conventions.AuthorizeFolder("/Intyg", WebPolicies.AnyRole);
         });
+        // Swedish letters as themselves, not as &#xE5; entities: the pages are read as source by tests and screen readers alike.
+        services.Configure<WebEncoderOptions>(encoder => encoder.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddAuthentication(DefaultScheme)
             .AddPolicyScheme(DefaultScheme, "API or pages", scheme => scheme.ForwardDefaultSelector = context =>
                 context.Request.Path.StartsWithSegments("/api") ? JwtBearerDefaults.AuthenticationScheme : PageScheme)
@@ -88,12 +97,13 @@ public static class WebRegistration
             .AddPolicy(WebPolicies.Clinician, policy => Page(policy, Roles.Clinician))
             .AddPolicy(WebPolicies.School, policy => Page(policy, Roles.School))
             .AddPolicy(WebPolicies.Guardian, policy => Page(policy, Roles.Guardian))
-            .AddPolicy(WebPolicies.Admin, policy => Page(policy, Roles.Admin));
+            .AddPolicy(WebPolicies.Admin, policy => Page(policy, Roles.Admin))
+            .AddPolicy(WebPolicies.AnyRole, policy => Page(policy, [.. Roles.All]));
         return services;
     }
 
-    private static void Page(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy, string role) =>
-        policy.AddAuthenticationSchemes(PageScheme).AddRequirements(new CallerRequirement(role));
+    private static void Page(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy, params string[] roles) =>
+        policy.AddAuthenticationSchemes(PageScheme).AddRequirements(new CallerRequirement(roles));
 
     /// <summary>The page a role lands on after signing in.</summary>
     public static string HomeFor(string role) => role switch

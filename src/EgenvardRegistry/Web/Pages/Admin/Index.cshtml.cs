@@ -1,0 +1,98 @@
+using EgenvardRegistry.Audit;
+using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Reminders;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EgenvardRegistry.Web.Pages.Admin;
+
+/// <summary>
+/// The region administrator's page: failed and pending reminders (retry one, or run the cycle now) and the audit log,
+/// searched by certificate id or, in a POST body so it never reaches a URL, by the child's personnummer.
+/// </summary>
+public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycle, AuditStore audit, TimeProvider time)
+    : RegistryPageModel(time)
+{
+    public const int ListLength = 100;
+
+    public IReadOnlyList<NotificationItem> Failed { get; private set; } = [];
+
+    public IReadOnlyList<NotificationItem> Pending { get; private set; } = [];
+
+    public ReminderRunCounts? RunCounts { get; private set; }
+
+    public string? Message { get; private set; }
+
+    [BindProperty]
+    public string? Personnummer { get; set; }
+
+    public string? PersonnummerError { get; private set; }
+
+    [BindProperty(SupportsGet = true, Name = "intyg")]
+    public string? CertificateId { get; set; }
+
+    public string? CertificateIdError { get; private set; }
+
+    /// <summary>Null until a search has run; then its events, newest first.</summary>
+    public IReadOnlyList<AuditEventItem>? AuditEvents { get; private set; }
+
+    public string? AuditHeading { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(CertificateId))
+        {
+            if (Guid.TryParse(CertificateId.Trim(), out var id))
+            {
+                AuditEvents = (await audit.ListAsync(new AuditFilter(id, null, null), new PageRequest(ListLength, null), Caller,
+                    cancellationToken)).Items;
+                AuditHeading = $"Händelser för intyg {id}";
+            }
+            else
+            {
+                CertificateIdError = "Skriv intygets id, till exempel 3f2504e0-4f89-41d3-9a0c-0305e82c3301.";
+            }
+        }
+        await LoadOutboxAsync(cancellationToken);
+    }
+
+    public async Task<IActionResult> OnPostRetryAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var (item, retried) = await reminders.RetryAsync(id, Caller, cancellationToken);
+        Message = item is null ? "Utskicket finns inte."
+            : retried ? $"Påminnelsen till {item.GuardianName} ligger i kön igen och skickas vid nästa körning."
+            : "Utskicket har inte misslyckats, så det behöver inte skickas igen.";
+        await LoadOutboxAsync(cancellationToken);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRunAsync(CancellationToken cancellationToken)
+    {
+        RunCounts = await cycle.RunAsync(cancellationToken);
+        await reminders.AuditRunAsync(Caller, cancellationToken);
+        await LoadOutboxAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>The same rules as <c>POST /api/admin/audit/search</c>.</summary>
+    public async Task<IActionResult> OnPostSearchAsync(CancellationToken cancellationToken)
+    {
+        if (Identifiers.Personnummer.TryNormalize(Personnummer, Today, out var personnummer))
+        {
+            AuditEvents = (await audit.SearchByChildAsync(personnummer, new PageRequest(ListLength, null), Caller, cancellationToken)).Items;
+            AuditHeading = $"Händelser för barnet med personnummer {Identifiers.Personnummer.Mask(personnummer)}";
+        }
+        else
+        {
+            PersonnummerError = "Skriv ett giltigt personnummer eller samordningsnummer, till exempel 20150312-2382.";
+        }
+        Personnummer = null; // never echoed back into the page
+        await LoadOutboxAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadOutboxAsync(CancellationToken cancellationToken)
+    {
+        Failed = (await reminders.ListAsync("failed", ListLength, 0, Caller, cancellationToken)).Items;
+        Pending = (await reminders.ListAsync("pending", ListLength, 0, Caller, cancellationToken)).Items;
+    }
+}

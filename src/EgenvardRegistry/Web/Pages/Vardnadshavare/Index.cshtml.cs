@@ -1,0 +1,79 @@
+using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Guardians;
+using EgenvardRegistry.Infrastructure;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EgenvardRegistry.Web.Pages.Vardnadshavare;
+
+/// <summary>A guardian's page: the children's certificates, the e-mail address for reminders, and who has read the data.</summary>
+public sealed class IndexModel(GuardianStore store, TimeProvider time) : RegistryPageModel(time)
+{
+    public const int AccessLogLength = 50;
+
+    public IReadOnlyList<Certificate> Certificates { get; private set; } = [];
+
+    public IReadOnlyList<AccessLogEntry> AccessLog { get; private set; } = [];
+
+    /// <summary>False when no certificate names the caller yet: then there is no contact record to change.</summary>
+    public bool HasContact { get; private set; }
+
+    [BindProperty]
+    public string? Email { get; set; }
+
+    [BindProperty]
+    public bool RemindersEnabled { get; set; }
+
+    public string? EmailError { get; private set; }
+
+    public bool Saved { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        var contact = await store.GetContactAsync(Caller, cancellationToken);
+        HasContact = contact is not null;
+        Email = contact?.Email;
+        RemindersEnabled = contact?.RemindersEnabled ?? false;
+        await LoadAsync(cancellationToken);
+    }
+
+    /// <summary>The same rules as <c>PUT /api/guardians/me/contact</c>, with the message in Swedish next to the field.</summary>
+    public async Task<IActionResult> OnPostContactAsync(CancellationToken cancellationToken)
+    {
+        var email = string.IsNullOrWhiteSpace(Email) ? null : Email.Trim();
+        HasContact = true;
+        if (email is not null && !CertificateRules.IsValidEmail(email))
+        {
+            EmailError = "Skriv en giltig e-postadress, till exempel namn@example.se.";
+        }
+        else if (await store.SetContactAsync(Caller, email, RemindersEnabled, cancellationToken))
+        {
+            Email = email;
+            Saved = true;
+        }
+        else
+        {
+            HasContact = false;
+        }
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        Certificates = await store.ListCertificatesAsync(Caller, cancellationToken);
+        AccessLog = (await store.ListAccessLogAsync(Caller, new PageRequest(AccessLogLength, null), cancellationToken)).Items;
+    }
+
+    /// <summary>The units named in the log, by name where one of the caller's certificates tells it.</summary>
+    public string UnitName(AccessLogEntry entry)
+    {
+        var careUnit = Certificates.FirstOrDefault(c => c.CareUnit.HsaId == entry.Unit)?.CareUnit.Name;
+        return entry.ActorRole switch
+        {
+            Infrastructure.Auth.Roles.Clinician => careUnit is null ? $"Vårdenhet {entry.Unit}" : $"{careUnit} ({entry.Unit})",
+            Infrastructure.Auth.Roles.School => $"Skolenhet {entry.Unit}",
+            Infrastructure.Auth.Roles.Admin => "Regionens administratör",
+            _ => entry.Unit ?? "",
+        };
+    }
+}

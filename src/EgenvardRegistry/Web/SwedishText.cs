@@ -1,0 +1,102 @@
+using System.Globalization;
+using EgenvardRegistry.Audit;
+using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Auth;
+
+namespace EgenvardRegistry.Web;
+
+/// <summary>How the pages say things in Swedish: certificate status, dates, Stockholm times, roles and audit actions.</summary>
+public static class SwedishText
+{
+    // Spelled out rather than taken from the sv-SE culture, which a server in invariant-globalization mode does not have.
+    private static readonly string[] Months =
+        ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"];
+
+    /// <summary>A certificate's status today, and a CSS class for it (<c>active</c>, <c>expired</c>, <c>revoked</c> …).</summary>
+    public static (string Text, string CssClass) Status(Certificate certificate, DateOnly today) => certificate.Status switch
+    {
+        CertificateStatus.Revoked => ("Återkallat", "revoked"),
+        CertificateStatus.Replaced => ("Ersatt", "replaced"),
+        _ when certificate.IsExpired(today) => ("Har gått ut", "expired"),
+        _ when certificate.IsNotYetValid(today) => ("Inte giltigt ännu", "pending"),
+        _ => ("Giltigt", "active"),
+    };
+
+    /// <summary>"14 augusti 2027".</summary>
+    public static string Date(DateOnly date) =>
+        string.Create(CultureInfo.InvariantCulture, $"{date.Day} {Months[date.Month - 1]} {date.Year}");
+
+    /// <summary>An instant as a Stockholm wall-clock time: "14 augusti 2027 kl. 09:05".</summary>
+    public static string StockholmTime(DateTimeOffset instant)
+    {
+        var local = TimeZoneInfo.ConvertTime(instant, Infrastructure.StockholmTime.Zone);
+        return string.Create(CultureInfo.InvariantCulture, $"{Date(DateOnly.FromDateTime(local.DateTime))} kl. {local:HH:mm}");
+    }
+
+    /// <summary>An instant as <c>yyyy-MM-ddTHH:mm</c> in Stockholm, for a <c>&lt;time datetime&gt;</c> attribute.</summary>
+    public static string MachineTime(DateTimeOffset instant) =>
+        TimeZoneInfo.ConvertTime(instant, Infrastructure.StockholmTime.Zone).ToString("yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture);
+
+    public static string Measure(Measure measure) =>
+        measure.Code == MeasureCatalogue.Other && !string.IsNullOrWhiteSpace(measure.Description)
+            ? $"{MeasureCatalogue.Swedish[MeasureCatalogue.Other]}: {measure.Description}"
+            : MeasureCatalogue.Swedish.GetValueOrDefault(measure.Code, measure.Code);
+
+    public static string Measures(IEnumerable<Measure> measures) => string.Join(", ", measures.Select(Measure));
+
+    public static string Performer(string performer) => Performers.Swedish.GetValueOrDefault(performer, performer);
+
+    public static string Role(string role) => role switch
+    {
+        Roles.Clinician => "Vården",
+        Roles.School => "Skolan",
+        Roles.Guardian => "Vårdnadshavare",
+        Roles.Admin => "Administratör",
+        _ => role,
+    };
+
+    /// <summary>What an audit event records, as a guardian or an administrator reads it.</summary>
+    public static string Action(string action) => action switch
+    {
+        AuditActions.CertificateIssue => "Utfärdade intyg",
+        AuditActions.CertificateRead => "Läste intyget",
+        AuditActions.CertificateRenew => "Förnyade intyg",
+        AuditActions.CertificateRevoke => "Återkallade intyg",
+        AuditActions.CertificateSearch => "Sökte barnets intyg",
+        AuditActions.Verification => "Kontrollerade intyg inför egenvård",
+        AuditActions.SchoolList => "Visade skolans lista över intyg",
+        AuditActions.GuardianList => "Visade vårdnadshavarens intyg",
+        AuditActions.AuditRead => "Läste granskningsloggen",
+        AuditActions.AuditSearch => "Sökte i granskningsloggen",
+        AuditActions.GuardianAccessLog => "Visade vilka som läst intygen",
+        AuditActions.ReminderSend => "Skickade påminnelse",
+        AuditActions.NotificationsRead => "Visade utskick",
+        AuditActions.NotificationRetry => "Försökte skicka påminnelse igen",
+        AuditActions.RemindersRun => "Körde påminnelser",
+        AuditActions.ForbiddenAttempt => "Försökte utan behörighet",
+        _ => action,
+    };
+
+    public static string Outcome(string outcome) => outcome switch
+    {
+        AuditOutcomes.Ok => "Genomförd",
+        AuditOutcomes.Denied => "Nekad",
+        AuditOutcomes.NotFound => "Hittades inte",
+        "conflict" => "Konflikt",
+        "replaced" => "Ersatt",
+        "invalid" => "Ogiltig",
+        "precondition-failed" => "Inaktuell version",
+        _ => outcome,
+    };
+
+    public static string NotificationStatus(string status) => status switch
+    {
+        "pending" => "Väntar",
+        "sending" => "Skickas",
+        "sent" => "Skickad",
+        "failed" => "Misslyckad",
+        "cancelled" => "Avbruten",
+        _ => status,
+    };
+}

@@ -1,0 +1,46 @@
+using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Web;
+
+namespace EgenvardRegistry.Tests.Web;
+
+public sealed class SwedishTextTests
+{
+    private static readonly DateOnly Today = new(2026, 11, 23);
+
+    private static Certificate Certificate(string status, DateOnly from, DateOnly until) => new(
+        Guid.NewGuid(), Guid.NewGuid(), "201503122382", "Alva Lind", status, 1, [], [], "", from, until, from,
+        new CareUnit("SE2321000016-D1AB", "Mottagningen", "021-17 30 00"), [], DateTimeOffset.UnixEpoch,
+        new Issuer("SE2321000016-K7BG", "Karin Berg", null), null, null, null);
+
+    [TestCase("active", "2026-01-01", "2026-11-23", "Giltigt")]
+    [TestCase("active", "2026-01-01", "2026-11-22", "Har gått ut")]
+    [TestCase("active", "2026-11-24", "2027-11-23", "Inte giltigt ännu")]
+    [TestCase("revoked", "2026-01-01", "2026-12-31", "Återkallat")]
+    [TestCase("replaced", "2026-01-01", "2026-12-31", "Ersatt")]
+    [TestCase("revoked", "2025-01-01", "2025-12-31", "Återkallat")]
+    public void Status_SaysInSwedishWhatTheCertificateIsToday(string status, string from, string until, string expected)
+    {
+        var certificate = Certificate(status, DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture),
+            DateOnly.Parse(until, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.That(SwedishText.Status(certificate, Today).Text, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void Date_IsDayMonthNameYear() =>
+        Assert.That(SwedishText.Date(new DateOnly(2027, 8, 14)), Is.EqualTo("14 augusti 2027"));
+
+    [TestCase("2026-11-23T08:00:00Z", "23 november 2026 kl. 09:00")]
+    [TestCase("2026-07-01T22:30:00Z", "2 juli 2026 kl. 00:30")]
+    [TestCase("2026-03-29T01:00:00Z", "29 mars 2026 kl. 03:00")]
+    public void StockholmTime_ShowsTheWallClockInStockholm(string instant, string expected) =>
+        Assert.That(SwedishText.StockholmTime(DateTimeOffset.Parse(instant, System.Globalization.CultureInfo.InvariantCulture)),
+            Is.EqualTo(expected));
+
+    [Test]
+    public void Measures_AreNamedInSwedish_WithTheDescriptionOfOther() =>
+        Assert.That(SwedishText.Measures([
+            new Measure("insulin", null, "child", "", "", ""),
+            new Measure("other", "Hjälp med hörapparat", "staff", "", "", ""),
+        ]), Is.EqualTo("Insulin, Annan åtgärd: Hjälp med hörapparat"));
+}
