@@ -1,0 +1,147 @@
+using System.Net;
+using EgenvardRegistry.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+
+namespace EgenvardRegistry.Tests.Web;
+
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
+{
+    private async Task<(HttpResponseMessage Response, string Html)> VerifyOnPage(string personnummer, string measure,
+        string schoolUnit = Tokens.SchoolUnit)
+    {
+        var school = await PageClients.SignedIn(App, "school", schoolUnit);
+        var response = await school.PostForm("/skola", "/skola", new() { ["Personnummer"] = personnummer, ["Measure"] = measure });
+        return (response, await response.Html());
+    }
+
+    [Test]
+    public async Task Verification_ValidCertificate_ReadsAtAGlance_WithWhatStaffNeed()
+    {
+        await IssueOk();
+
+        var (response, html) = await VerifyOnPage("20150312-2382", "insulin");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(html, Does.Contain("<h2 id=\"svar\">Giltigt intyg</h2>"));
+        Assert.That(html, Does.Contain("14 augusti 2027"));
+        Assert.That(html, Does.Contain("Barnet med stöd av personal"));
+        Assert.That(html, Does.Contain("Insulinpenna före lunch enligt dosschema."));
+        Assert.That(html, Does.Contain("vid medvetslöshet ring 112"));
+        Assert.That(html, Does.Contain("Barndiabetesmottagningen Västerås, telefon").And.Contain("021-17 30 00"));
+        var audit = (await AuditRows()).Single(row => row.Action == "verification");
+        Assert.That((audit.ActorRole, audit.ActorUnit, audit.Outcome), Is.EqualTo(("school", (string?)Tokens.SchoolUnit, "valid")));
+    }
+
+    [TestCase("none", "Intyg saknas")]
+    [TestCase("measure-not-covered", "Intyget gäller inte denna åtgärd")]
+    [TestCase("expired", "Intyget har gått ut")]
+    [TestCase("revoked", "Intyget är återkallat")]
+    [TestCase("not-yet-valid", "Intyget är inte giltigt ännu")]
+    public async Task Verification_NotCovered_SaysWhyInSwedish(string reason, string expected)
+    {
+        var id = reason switch
+        {
+            "expired" => await IssueOk(Samples.Certificate(validFrom: "2025-12-01", validUntil: "2026-11-23", followUpOn: "2026-06-01")),
+            "not-yet-valid" => await IssueOk(Samples.Certificate(validFrom: "2026-12-01", validUntil: "2027-11-30", followUpOn: "2027-06-01")),
+            "none" => Guid.Empty,
+            _ => await IssueOk(),
+        };
+        if (reason == "expired")
+        {
+            Clock.Advance(TimeSpan.FromDays(1));
+        }
+        if (reason == "revoked")
+        {
+            await Execute("""
+                UPDATE certificates SET status = 'revoked', version = 2, revoked_at = issued_at, revoked_by = 'x', revocation_reason = 'x'
+                WHERE CAST(id AS TEXT) = @id
+                """, new { id = id.ToString() });
+        }
+
+        var (_, html) = await VerifyOnPage(Samples.ChildPnr, reason == "measure-not-covered" ? "oxygen" : "insulin");
+
+        Assert.That(html, Does.Contain("<h2 id=\"svar\">Inget giltigt intyg</h2>"));
+        Assert.That(html, Does.Contain(expected));
+    }
+
+    [Test]
+    public async Task Verification_BadInput_ShowsSwedishErrorsNextToTheFields_AndAuditsNothing()
+    {
+        var (response, html) = await VerifyOnPage("20150312-2383", "");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Personnummer-error\">Skriv ett giltigt personnummer"));
+        Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Measure-error\">Välj vilken åtgärd det gäller."));
+        Assert.That(html, Does.Contain("aria-invalid=\"true\""));
+        Assert.That(await Count("audit_events", "action = 'verification'"), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task StartPage_ListsTheUnitsCertificatesExpiringWithin30Days()
+    {
+        await IssueOk(Samples.Certificate(validFrom: "2026-01-01", validUntil: "2026-12-10", followUpOn: "2026-06-01"));
+        await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr, measures: "oxygen"));
+
+        var school = await PageClients.SignedIn(App, "school");
+        using var response = await school.GetAsync("/skola");
+        var html = await response.Html();
+
+        Assert.That(html, Does.Contain("10 december 2026"));
+        Assert.That(html, Does.Not.Contain("14 augusti 2027"), "certificates valid for longer are not on the list");
+    }
+
+    [Test]
+    public async Task CertificatePage_FromTheQrCode_ShowsValidityForASharedUnit_And404ForOthers()
+    {
+        var id = await IssueOk();
+
+        var shared = await PageClients.SignedIn(App, "school");
+        using var page = await shared.GetAsync($"/skola/intyg/{id}");
+        var other = await PageClients.SignedIn(App, "school", Tokens.OtherSchoolUnit);
+        using var notShared = await other.GetAsync($"/skola/intyg/{id}");
+
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await page.Html(), Does.Contain("Giltigt intyg").And.Contain("Intyget gäller i dag"));
+        Assert.That(notShared.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await notShared.Html(), Does.Contain("Sidan finns inte"));
+    }
+
+    [Test]
+    public async Task PageCookie_DoesNotOpenTheApi_AndABearerTokenDoesNotOpenPages()
+    {
+        var school = await PageClients.SignedIn(App, "school");
+        using var api = await school.GetAsync("/api/schools/me/certificates");
+        var bearer = PageClients.Anonymous(App);
+        bearer.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.School());
+        using var page = await bearer.GetAsync("/skola");
+
+        Assert.That(api.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(page.Headers.Location!.ToString(), Does.Contain("/logga-in"));
+    }
+
+    [Test]
+    public async Task TrustedProxyToken_SignsPeopleInToPages_WhenConfigured()
+    {
+        await using var proxied = App.WithWebHostBuilder(builder =>
+            builder.UseSetting("Auth:TrustedProxyHeader", "X-Forwarded-Access-Token"));
+        var client = proxied.CreateClient(new() { AllowAutoRedirect = false });
+
+        using var withToken = new HttpRequestMessage(HttpMethod.Get, "/skola") { Headers = { { "X-Forwarded-Access-Token", Tokens.School() } } };
+        using var accepted = await client.SendAsync(withToken);
+        using var forged = new HttpRequestMessage(HttpMethod.Get, "/skola") { Headers = { { "X-Forwarded-Access-Token", "not-a-token" } } };
+        using var refused = await client.SendAsync(forged);
+        using var wrongRole = new HttpRequestMessage(HttpMethod.Get, "/skola") { Headers = { { "X-Forwarded-Access-Token", Tokens.Guardian() } } };
+        using var forbidden = await client.SendAsync(wrongRole);
+        using var unconfigured = new HttpRequestMessage(HttpMethod.Get, "/skola") { Headers = { { "X-Forwarded-Access-Token", Tokens.School() } } };
+        using var ignored = await App.CreateClient(new() { AllowAutoRedirect = false }).SendAsync(unconfigured);
+
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await accepted.Html(), Does.Contain("Kontrollera egenvårdsintyg"));
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(forbidden.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(ignored.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "without the setting the header means nothing");
+    }
+}
