@@ -1,4 +1,3 @@
-using System.Globalization;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Verification;
@@ -13,8 +12,6 @@ namespace EgenvardRegistry.Web.Pages.Skola;
 /// </summary>
 public sealed class IndexModel(VerificationStore verifications, SchoolStore schools, TimeProvider time) : RegistryPageModel(time)
 {
-    public static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
-
     [BindProperty]
     public string? Personnummer { get; set; }
 
@@ -57,11 +54,4 @@ public sealed class IndexModel(VerificationStore verifications, SchoolStore scho
         VerificationReasons.NotYetValid => "Intyget är inte giltigt ännu.",
         _ => "Giltigt intyg finns.",
     };
-
-    public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", Swedish);
-
-    public static string MeasureName(Measure measure) =>
-        measure.Code == MeasureCatalogue.Other && measure.Description is { } description
-            ? description
-            : MeasureCatalogue.Swedish[measure.Code];
 }
