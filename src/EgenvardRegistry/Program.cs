@@ -47,6 +47,9 @@ await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime
 app.UseExceptionHandler();
 app.UseWhen(context => IsMachineFacing(context.Request.Path), api => api.UseStatusCodePages());
 app.UseWhen(context => !IsMachineFacing(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/fel/{0}"));
+// Routing after the status code pages, so the re-executed /fel/{status} request is routed again (the implicit
+// UseRouting at the start would leave an unknown path's 404 empty).
+app.UseRouting();
 app.UseApiResponseRules();
 app.UseStaticFiles();
 app.UseAuthentication();
