@@ -1,13 +1,14 @@
 using EgenvardRegistry.Tests.Infrastructure;
+using System.Text.RegularExpressions;
 using NUnit.Framework.Interfaces;
 
 namespace EgenvardRegistry.BrowserTests.Infrastructure;
 
 /// <summary>
-/// Base of every browser fixture: the engine's shared service with emptied tables, and a fresh browser context (no
-/// cookies) per test. <see cref="StartJourneyAsync"/> opens another context, for a second person in the same test.
+/// Base of every browser fixture: a service of the fixture's own on <see cref="Engine"/>, emptied before each test, and a
+/// fresh browser context (no cookies) per test. <see cref="StartJourneyAsync"/> opens another context, for a second person in the same test.
 /// </summary>
-public abstract class BrowserTest(Engine engine)
+public abstract partial class BrowserTest(Engine engine)
 {
     private readonly List<IBrowserContext> _contexts = [];
     private int _journeys;
@@ -22,10 +23,24 @@ public abstract class BrowserTest(Engine engine)
 
     protected IPage Page => Journey.Page;
 
+    /// <summary>Settings on top of <see cref="BrowserApp"/>'s, for a fixture that needs, say, an SMTP server.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    [OneTimeSetUp]
+    public async Task StartService() => App = await BrowserApp.StartAsync(Engine, Settings);
+
+    [OneTimeTearDown]
+    public async Task StopService()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+
     [SetUp]
     public async Task OpenBrowser()
     {
-        App = await BrowserHosts.For(Engine);
         await App.Database.ResetAsync();
         App.Clock.Set(FakeClock.Default);
         _journeys = 0;
@@ -65,11 +80,8 @@ public abstract class BrowserTest(Engine engine)
 
     private string ScreenshotFolder(int journey)
     {
-        var name = $"{TestContext.CurrentContext.Test.Name}-{Engine}".ToLowerInvariant();
-        foreach (var invalid in Path.GetInvalidFileNameChars().Append('"').Append('(').Append(')').Append(','))
-        {
-            name = name.Replace(invalid, '_');
-        }
+        var test = TestContext.CurrentContext.Test;
+        var name = NotFileName().Replace(string.Join('-', [test.MethodName, .. test.Arguments, Engine]), "-").Trim('-');
         var folder = Path.Combine(Screenshots.Root, journey == 0 ? name : $"{name}-person{journey + 1}");
         if (Directory.Exists(folder))
         {
@@ -78,6 +90,9 @@ public abstract class BrowserTest(Engine engine)
         Directory.CreateDirectory(folder);
         return folder;
     }
+
+    [GeneratedRegex(@"[^\w.]+")]
+    private static partial Regex NotFileName();
 }
 
 /// <summary>Screenshots go to TestResults/screenshots/ at the repository root (gitignored; scripts/test.sh empties it).</summary>

@@ -6,7 +6,6 @@ namespace EgenvardRegistry.BrowserTests.Web;
 
 /// <summary>The sign-in page with the keyboard alone, and a visible focus on everything the keyboard reaches.</summary>
 [TestFixture(Engine.Sqlite)]
-[TestFixture(Engine.Postgres)]
 public sealed class KeyboardTests(Engine engine) : BrowserTest(engine)
 {
     [Test]
