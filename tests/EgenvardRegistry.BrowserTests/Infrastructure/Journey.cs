@@ -69,6 +69,24 @@ public sealed partial class Journey(IPage page, Uri baseAddress, string screensh
     public Task ExpectPathAsync(string path) =>
         Expect(Page).ToHaveURLAsync(new Regex($"^{Regex.Escape(baseAddress.GetLeftPart(UriPartial.Authority))}{Regex.Escape(path)}(\\?.*)?$"));
 
+    /// <summary>
+    /// The field labelled <paramref name="label"/> is marked invalid and described by a message containing
+    /// <paramref name="message"/> that sits in the same <c>.field</c> as the input, so it is seen and read with it.
+    /// </summary>
+    public async Task ExpectFieldErrorAsync(string label, string message)
+    {
+        var input = Page.GetByLabel(label, new() { Exact = true });
+        await Expect(input).ToHaveAttributeAsync("aria-invalid", "true");
+        var ids = (await input.GetAttributeAsync("aria-describedby"))?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        Assert.That(ids, Is.Not.Empty, $"'{label}' is described by nothing");
+        var error = Page.Locator(string.Join(", ", ids.Select(id => $"[id='{id}']"))).Filter(new() { HasText = message });
+        await Expect(error).ToHaveCountAsync(1);
+        var sameField = await input.EvaluateAsync<bool>(
+            "(input, id) => { const field = input.closest('.field, fieldset'); return !!field && !!field.querySelector(`[id='${id}']`); }",
+            await error.GetAttributeAsync("id"));
+        Assert.That(sameField, Is.True, $"the message for '{label}' is not next to its field");
+    }
+
     public ILocator Heading(string name) => Page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 });
 
     private static string Slug(string name) => NotSlug().Replace(name.ToLowerInvariant(), "-").Trim('-');
