@@ -1,18 +1,18 @@
-using EgenvardRegistry.Tests.Infrastructure;
 using System.Text.RegularExpressions;
+using EgenvardRegistry.Tests.Infrastructure;
 using NUnit.Framework.Interfaces;
 
 namespace EgenvardRegistry.BrowserTests.Infrastructure;
 
 /// <summary>
 /// Base of every browser fixture: a service of the fixture's own on <see cref="Engine"/>, emptied before each test, and a
-/// fresh browser context (no cookies) per test. <see cref="StartJourneyAsync"/> opens another context, for a second person in the same test.
+/// fresh browser context (no cookies) per test. <see cref="StartJourneyAsync"/> opens another context, for a second
+/// person in the same test; all of a test's screenshots share one folder and one numbering.
 /// </summary>
 public abstract partial class BrowserTest(Engine engine)
 {
-    private readonly List<IBrowserContext> _contexts = [];
-    private int _journeys;
-    private string? _firstFolder;
+    private readonly List<Journey> _journeys = [];
+    private ScreenshotFolder? _screenshots;
 
     protected Engine Engine { get; } = engine;
 
@@ -43,25 +43,26 @@ public abstract partial class BrowserTest(Engine engine)
     {
         await App.Database.ResetAsync();
         App.Clock.Set(FakeClock.Default);
-        _journeys = 0;
-        _firstFolder = null;
+        _screenshots = new ScreenshotFolder(FolderForTest());
         Journey = await StartJourneyAsync();
     }
 
     [TearDown]
     public async Task CloseBrowser()
     {
-        if (TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Failed && _firstFolder is not null)
+        var failed = TestContext.CurrentContext.Result.Outcome.Status == TestStatus.Failed;
+        foreach (var journey in _journeys)
         {
-            await Page.ScreenshotAsync(new() { Path = Path.Combine(_firstFolder!, "failed.png"), FullPage = true });
+            if (failed)
+            {
+                await journey.Page.ScreenshotAsync(new() { Path = _screenshots!.PathFor(journey.Person, "fel"), FullPage = true });
+            }
+            await journey.Page.Context.CloseAsync();
         }
-        foreach (var context in _contexts)
-        {
-            await context.CloseAsync();
-        }
-        _contexts.Clear();
+        _journeys.Clear();
     }
 
+    /// <summary>A person of their own (a fresh browser context, signed out), e.g. the school in a clinician's journey.</summary>
     protected async Task<Journey> StartJourneyAsync()
     {
         var context = await BrowserHosts.Browser.NewContextAsync(new()
@@ -71,18 +72,16 @@ public abstract partial class BrowserTest(Engine engine)
             ViewportSize = new() { Width = 1280, Height = 900 },
         });
         context.SetDefaultTimeout(10_000);
-        _contexts.Add(context);
-        var page = await context.NewPageAsync();
-        var folder = ScreenshotFolder(_journeys++);
-        _firstFolder ??= folder;
-        return new Journey(page, App.BaseAddress, folder);
+        var journey = new Journey(await context.NewPageAsync(), App.BaseAddress, _screenshots!, person: _journeys.Count + 1);
+        _journeys.Add(journey);
+        return journey;
     }
 
-    private string ScreenshotFolder(int journey)
+    private string FolderForTest()
     {
         var test = TestContext.CurrentContext.Test;
         var name = NotFileName().Replace(string.Join('-', [test.MethodName, .. test.Arguments, Engine]), "-").Trim('-');
-        var folder = Path.Combine(Screenshots.Root, journey == 0 ? name : $"{name}-person{journey + 1}");
+        var folder = Path.Combine(Screenshots.Root, name);
         if (Directory.Exists(folder))
         {
             Directory.Delete(folder, recursive: true); // an earlier run's pictures would mix with this run's
@@ -110,5 +109,17 @@ public static class Screenshots
             }
         }
         return Path.Combine(AppContext.BaseDirectory, "test-output");
+    }
+}
+
+/// <summary>One test's screenshots: NN-page.png for the first person, NN-p2-page.png for the second, numbered in order.</summary>
+public sealed class ScreenshotFolder(string path)
+{
+    private int _count;
+
+    public string PathFor(int person, string slug)
+    {
+        var number = Interlocked.Increment(ref _count).ToString("00", System.Globalization.CultureInfo.InvariantCulture);
+        return Path.Combine(path, person == 1 ? $"{number}-{slug}.png" : $"{number}-p{person}-{slug}.png");
     }
 }

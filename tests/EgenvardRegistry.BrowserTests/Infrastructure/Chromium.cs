@@ -24,8 +24,8 @@ public static class Chromium
             if (!File.Exists(path))
             {
                 throw new InvalidOperationException(
-                    $"Chromium is not at {path} ({PathVariable} or {DefaultPath}). Run the suite with scripts/test.sh, " +
-                    "which installs Debian's chromium package.");
+                    $"No Chromium at {path} (set {PathVariable}; default {DefaultPath}). Run the suite with scripts/test.sh, " +
+                    "which installs Debian's chromium package; the browser tests never download a browser.");
             }
             return path;
         }

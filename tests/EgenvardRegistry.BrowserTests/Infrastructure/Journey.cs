@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using static Microsoft.Playwright.Assertions;
 
@@ -8,13 +7,14 @@ namespace EgenvardRegistry.BrowserTests.Infrastructure;
 /// One person's way through the pages in one browser context. <see cref="SeeAsync"/> is the step every visited page
 /// goes through: a numbered screenshot under TestResults/screenshots/&lt;test&gt;/ and an axe check.
 /// </summary>
-public sealed partial class Journey(IPage page, Uri baseAddress, string screenshotFolder)
+public sealed partial class Journey(IPage page, Uri baseAddress, ScreenshotFolder screenshots, int person = 1)
 {
     public const string SignInCookie = "egenvard";
 
-    private int _step;
-
     public IPage Page { get; } = page;
+
+    /// <summary>1 for the test's first person, 2 for the next browser context it opens, and so on.</summary>
+    public int Person { get; } = person;
 
     /// <summary>Opens <paramref name="path"/> and checks the page.</summary>
     public async Task<IResponse?> VisitAsync(string path, string pageName)
@@ -27,9 +27,7 @@ public sealed partial class Journey(IPage page, Uri baseAddress, string screensh
     /// <summary>Screenshots the page as it is now and fails on any serious or critical axe violation.</summary>
     public async Task SeeAsync(string pageName)
     {
-        _step++;
-        var file = Path.Combine(screenshotFolder, $"{_step.ToString("00", CultureInfo.InvariantCulture)}-{Slug(pageName)}.png");
-        await Page.ScreenshotAsync(new() { Path = file, FullPage = true });
+        await Page.ScreenshotAsync(new() { Path = screenshots.PathFor(Person, Slug(pageName)), FullPage = true });
         await Accessibility.AssertNoSeriousViolationsAsync(Page, pageName);
     }
 
