@@ -1,0 +1,94 @@
+using System.Text.RegularExpressions;
+using static Microsoft.Playwright.Assertions;
+
+namespace EgenvardRegistry.BrowserTests.Infrastructure;
+
+/// <summary>
+/// One person's way through the pages in one browser context. <see cref="SeeAsync"/> is the step every visited page
+/// goes through: a numbered screenshot under TestResults/screenshots/&lt;test&gt;/ and an axe check.
+/// </summary>
+public sealed partial class Journey(IPage page, Uri baseAddress, ScreenshotFolder screenshots, int person = 1)
+{
+    public const string SignInCookie = "egenvard";
+
+    public IPage Page { get; } = page;
+
+    /// <summary>1 for the test's first person, 2 for the next browser context it opens, and so on.</summary>
+    public int Person { get; } = person;
+
+    /// <summary>Opens <paramref name="path"/> and checks the page.</summary>
+    public async Task<IResponse?> VisitAsync(string path, string pageName)
+    {
+        var response = await Page.GotoAsync(new Uri(baseAddress, path).ToString());
+        await SeeAsync(pageName);
+        return response;
+    }
+
+    /// <summary>Screenshots the page as it is now and fails on any serious or critical axe violation.</summary>
+    public async Task SeeAsync(string pageName)
+    {
+        await Page.ScreenshotAsync(new() { Path = screenshots.PathFor(Person, Slug(pageName)), FullPage = true });
+        await Accessibility.AssertNoSeriousViolationsAsync(Page, pageName);
+    }
+
+    /// <summary>
+    /// Signs in on the development page as a demo identity of <paramref name="role"/> (optionally at another unit) and
+    /// checks both the sign-in page and the page it lands on.
+    /// </summary>
+    public async Task SignInAsync(string role, string? unit = null)
+    {
+        await VisitAsync("/logga-in", "logga-in");
+        await Page.Locator($"#roll-{role}").CheckAsync();
+        if (unit is not null)
+        {
+            await Page.GetByLabel("Enhet (valfritt)").FillAsync(unit);
+        }
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Logga in" }).ClickAsync();
+        await ExpectSignedInAsync();
+        await SeeAsync($"inloggad-{role}");
+    }
+
+    /// <summary>The sign-in page has redirected away and the browser holds the sign-in cookie.</summary>
+    public async Task ExpectSignedInAsync()
+    {
+        await Expect(Page).Not.ToHaveURLAsync(new Regex("/logga-in"));
+        var cookies = await Page.Context.CookiesAsync();
+        Assert.That(cookies.Select(cookie => cookie.Name), Does.Contain(SignInCookie), "no sign-in cookie after signing in");
+    }
+
+    public async Task SignOutAsync()
+    {
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Logga ut" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Du är utloggad" })).ToBeVisibleAsync();
+        await SeeAsync("utloggad");
+    }
+
+    /// <summary>Asserts the page's path (query ignored), e.g. <c>/skola</c>.</summary>
+    public Task ExpectPathAsync(string path) =>
+        Expect(Page).ToHaveURLAsync(new Regex($"^{Regex.Escape(baseAddress.GetLeftPart(UriPartial.Authority))}{Regex.Escape(path)}(\\?.*)?$"));
+
+    /// <summary>
+    /// The field labelled <paramref name="label"/> is marked invalid and described by a message containing
+    /// <paramref name="message"/> that sits in the same <c>.field</c> as the input, so it is seen and read with it.
+    /// </summary>
+    public async Task ExpectFieldErrorAsync(string label, string message)
+    {
+        var input = Page.GetByLabel(label, new() { Exact = true });
+        await Expect(input).ToHaveAttributeAsync("aria-invalid", "true");
+        var ids = (await input.GetAttributeAsync("aria-describedby"))?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
+        Assert.That(ids, Is.Not.Empty, $"'{label}' is described by nothing");
+        var error = Page.Locator(string.Join(", ", ids.Select(id => $"[id='{id}']"))).Filter(new() { HasText = message });
+        await Expect(error).ToHaveCountAsync(1);
+        var sameField = await input.EvaluateAsync<bool>(
+            "(input, id) => { const field = input.closest('.field, fieldset'); return !!field && !!field.querySelector(`[id='${id}']`); }",
+            await error.GetAttributeAsync("id"));
+        Assert.That(sameField, Is.True, $"the message for '{label}' is not next to its field");
+    }
+
+    public ILocator Heading(string name) => Page.GetByRole(AriaRole.Heading, new() { Name = name, Level = 1 });
+
+    private static string Slug(string name) => NotSlug().Replace(name.ToLowerInvariant(), "-").Trim('-');
+
+    [GeneratedRegex("[^a-z0-9åäö]+")]
+    private static partial Regex NotSlug();
+}
