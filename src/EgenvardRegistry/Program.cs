@@ -49,6 +49,7 @@ app.UseWhen(context => IsMachineFacing(context.Request.Path), api => api.UseStat
 app.UseWhen(context => !IsMachineFacing(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/fel/{0}"));
 app.UseApiResponseRules();
 app.UseStaticFiles();
+app.UseRouting(); // explicit and after the status code pages, so an error page they re-execute is routed again
 app.UseAuthentication();
 app.UseRateLimiter(); // after authentication, so budgets are per caller; before authorization, so refusals count too
 app.UseAuthorization();
