@@ -209,6 +209,21 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
+    public async Task Pages_NeverLogAPersonnummer()
+    {
+        var client = await App.SignInClinicianAsync();
+        var page = await client.GetPage("/vard/nytt");
+        using var issued = await client.PostForm("/vard/nytt", page, CompleteForm());
+        var start = await client.GetPage("/vard");
+        using var searched = await client.PostForm("/vard", start, ("Personnummer", "20150312-2382"));
+        await client.GetPage($"/vard/intyg/{IdFrom(issued)}");
+
+        string[] personnummer = ["20150312-2382", "201503122382", "150312-2382", "1503122382", Tokens.GuardianPnr, "19820411-2380"];
+        var leaks = App.Logs.Lines.Where(line => personnummer.Any(pnr => line.Contains(pnr, StringComparison.Ordinal))).ToList();
+        Assert.That(leaks, Is.Empty);
+    }
+
+    [Test]
     public async Task Search_InvalidPersonnummer_IsASwedishErrorByTheField()
     {
         var client = await App.SignInClinicianAsync();
