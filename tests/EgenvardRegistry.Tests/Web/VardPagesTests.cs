@@ -335,6 +335,9 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(json["validUntil"]!.GetValue<string>(), Is.EqualTo("2027-11-23"));
         Assert.That(json["measures"]![0]!["instructions"]!.GetValue<string>(), Is.EqualTo("Ny dos enligt schema."));
         Assert.That(json["child"]!["personnummer"]!.GetValue<string>(), Is.EqualTo(Samples.ChildPnr));
+        var renewals = (await AuditRows()).Where(row => row is { Action: "certificate.renew", ActorId: DemoClinician }).ToList();
+        Assert.That(renewals.Select(row => (row.Outcome, row.CertificateId)),
+            Is.EquivalentTo(new[] { ("replaced", id.ToString()), ("ok", renewed.ToString()) }));
         var old = await client.GetPage($"/vard/intyg/{id}");
         Assert.That(old, Does.Contain("Ersatt"));
         Assert.That(old, Does.Contain($"href=\"/vard/intyg/{renewed}\""));
