@@ -15,6 +15,14 @@ public sealed class FormErrors
 
     public void Add(string field, string label, string message) => _errors.Add(new FieldError(field, label, message));
 
+    /// <summary>Puts the errors in the order of the fields on the page (a stable sort: ties keep their order).</summary>
+    public void OrderBy(Func<FieldError, int> position)
+    {
+        var ordered = _errors.OrderBy(position).ToList();
+        _errors.Clear();
+        _errors.AddRange(ordered);
+    }
+
     public IReadOnlyList<string> For(string field) =>
         [.. _errors.Where(error => error.Field == field).Select(error => error.Message).Distinct()];
 }

@@ -100,6 +100,9 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(await Count("certificates"), Is.EqualTo(0));
         Assert.That(html, Does.Contain("class=\"error-summary\""));
         Assert.That(html, Does.Contain("href=\"#Form_Measures_0__IfHarm\""));
+        var summaryOrder = new[] { "#Form_Child_Personnummer", "#Form_Measures_0__IfHarm", "#Form_SharedWith" }
+            .Select(link => html.IndexOf(link, StringComparison.Ordinal)).ToList();
+        Assert.That(summaryOrder, Is.Ordered.And.All.GreaterThan(0), "the summary follows the form");
 
         var ifHarm = Pages.FieldBlock(html, "Form_Measures_0__IfHarm");
         Assert.That(ifHarm, Does.Contain("id=\"Form_Measures_0__IfHarm-error\""));

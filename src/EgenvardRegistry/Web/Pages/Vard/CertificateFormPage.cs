@@ -56,11 +56,22 @@ public abstract class CertificateFormPage(TimeProvider time) : RegistryPageModel
     /// <summary>Shows the form again as posted (after adding or removing a part, or with errors).</summary>
     protected abstract Task<IActionResult> ShowFormAsync(CancellationToken cancellationToken);
 
-    /// <summary>The rules' errors in Swedish, leaving out fields the form has already found wrong (a date it could not read).</summary>
+    private static readonly string[] FieldOrder =
+    [
+        "Form.Child", "Form.Guardians", "Form.Measures", "Form.InstructionGivenBy", "Form.ValidFrom", "Form.ValidUntil",
+        "Form.FollowUpOn", "Form.CareUnit", "Form.SharedWith",
+    ];
+
+    /// <summary>
+    /// The rules' errors in Swedish, leaving out fields the form has already found wrong (a date it could not read),
+    /// and the summary in the order of the form.
+    /// </summary>
     protected void AddRuleErrors(ValidationErrors errors)
     {
         var already = Errors.All.Select(error => error.Field).ToHashSet();
         Errors.AddRange(SwedishErrors.Translate(errors.ToDictionary()).Where(error => !already.Contains(error.Field)));
+        Errors.OrderBy(error => Array.FindIndex(FieldOrder, part => error.Field.StartsWith(part, StringComparison.Ordinal)) is var at and >= 0
+            ? at : FieldOrder.Length);
     }
 
     public FieldView Field(string name, string label, string? value, string? hint = null, string type = "text",
