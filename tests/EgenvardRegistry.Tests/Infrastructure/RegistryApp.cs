@@ -8,11 +8,13 @@ namespace EgenvardRegistry.Tests.Infrastructure;
 /// <summary>
 /// The whole service over the real HTTP pipeline, on one engine, with a fake clock and captured logs; the scheduler is
 /// off unless a test turns it on. <paramref name="services"/> adds or replaces services after the application's own.
+/// The environment is "Testing" unless a host needs Development (the development sign-in page of the web pages).
 /// </summary>
 public sealed class RegistryApp(
     TestDatabase database,
     IReadOnlyDictionary<string, string?>? extraSettings = null,
-    Action<IServiceCollection>? services = null)
+    Action<IServiceCollection>? services = null,
+    string environment = "Testing")
     : WebApplicationFactory<Program>
 {
     public static readonly AuthOptions Auth = new()
@@ -32,7 +34,7 @@ public sealed class RegistryApp(
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = Database.Provider,

@@ -5,15 +5,23 @@ namespace EgenvardRegistry.Tests.Infrastructure;
 /// <summary>One database and one running service per engine, shared by every fixture of the run.</summary>
 public static class TestHosts
 {
-    private static readonly ConcurrentDictionary<Engine, Lazy<Task<RegistryApp>>> Apps = new();
+    private const string Testing = "Testing";
+    private const string Development = "Development";
 
-    public static Task<RegistryApp> For(Engine engine) =>
-        Apps.GetOrAdd(engine, e => new Lazy<Task<RegistryApp>>(() => StartAsync(e))).Value;
+    private static readonly ConcurrentDictionary<(Engine, string), Lazy<Task<RegistryApp>>> Apps = new();
 
-    private static async Task<RegistryApp> StartAsync(Engine engine)
+    public static Task<RegistryApp> For(Engine engine) => Host(engine, Testing);
+
+    /// <summary>A host in Development, where the development sign-in page (<c>/logga-in</c>) exists, for the web page tests.</summary>
+    public static Task<RegistryApp> PagesFor(Engine engine) => Host(engine, Development);
+
+    private static Task<RegistryApp> Host(Engine engine, string environment) =>
+        Apps.GetOrAdd((engine, environment), key => new Lazy<Task<RegistryApp>>(() => StartAsync(key.Item1, key.Item2))).Value;
+
+    private static async Task<RegistryApp> StartAsync(Engine engine, string environment)
     {
         var database = await TestDatabase.CreateAsync(engine);
-        var app = new RegistryApp(database);
+        var app = new RegistryApp(database, environment: environment);
         _ = app.Server; // starts the host: migrations run now, as on a real start
         return app;
     }

@@ -1,18 +1,26 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EgenvardRegistry.Web.Pages;
 
-/// <summary>Errors on pages are shown as pages, in Swedish; the API answers with problem details instead.</summary>
+/// <summary>
+/// Errors on pages are shown as pages, in Swedish; the API answers with problem details instead. A failed POST (a
+/// missing anti-forgery token, say) is re-executed here as a POST, so the page answers POST too and checks no token.
+/// </summary>
+[IgnoreAntiforgeryToken]
 public sealed class FelModel : PageModel
 {
     public string Title { get; private set; } = "Något gick fel";
 
     public string Text { get; private set; } = "Försök igen om en stund.";
 
+    public void OnPost(int status) => OnGet(status);
+
     public void OnGet(int status)
     {
         (Title, Text) = status switch
         {
+            400 => ("Formuläret kunde inte skickas", "Sidan kan ha varit öppen för länge. Ladda om sidan och försök igen."),
             404 => ("Sidan finns inte", "Kontrollera adressen, eller gå till startsidan."),
             403 => ("Ingen behörighet", "Din inloggning ger inte tillgång till den här sidan."),
             429 => ("För många förfrågningar", "Vänta en stund och försök igen."),

@@ -1,0 +1,30 @@
+namespace EgenvardRegistry.Web;
+
+/// <summary>
+/// One labelled form field for <c>Pages/Shared/_Field.cshtml</c>: an input, a text area (<see cref="Multiline"/>) or a
+/// select (<see cref="Options"/>, value → text), with its hint and errors tied to it by <c>aria-describedby</c>.
+/// </summary>
+public sealed record FieldView(
+    string Name,
+    string Label,
+    string? Value,
+    IReadOnlyList<string> Errors,
+    string? Hint = null,
+    string Type = "text",
+    bool Multiline = false,
+    IReadOnlyDictionary<string, string>? Options = null,
+    string? Autocomplete = null)
+{
+    public string Id => SwedishErrors.Id(Name);
+
+    public bool Invalid => Errors.Count > 0;
+
+    public string? DescribedBy
+    {
+        get
+        {
+            var ids = new[] { Hint is null ? null : $"{Id}-hint", Invalid ? $"{Id}-error" : null }.OfType<string>().ToList();
+            return ids.Count == 0 ? null : string.Join(' ', ids);
+        }
+    }
+}

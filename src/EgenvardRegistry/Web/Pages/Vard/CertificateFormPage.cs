@@ -1,0 +1,80 @@
+using EgenvardRegistry.Certificates;
+using Microsoft.AspNetCore.Mvc;
+
+namespace EgenvardRegistry.Web.Pages.Vard;
+
+/// <summary>
+/// A page with the certificate form (issue, renew). Adding or removing a measure or a guardian is a submit button
+/// with its own handler that changes the posted form and shows it again, so the form works without JavaScript.
+/// </summary>
+public abstract class CertificateFormPage(TimeProvider time) : RegistryPageModel(time)
+{
+    [BindProperty]
+    public CertificateForm Form { get; set; } = new();
+
+    public FormErrors Errors { get; } = new();
+
+    /// <summary>The care unit a certificate is issued for: the clinician's own, from the sign-in.</summary>
+    public string CareUnitHsaId => Caller.CareUnit!;
+
+    public Task<IActionResult> OnPostAddMeasureAsync(CancellationToken cancellationToken)
+    {
+        if (Form.Measures.Count < CertificateRules.MaxMeasures)
+        {
+            Form.Measures.Add(new MeasureFields());
+        }
+        return ShowFormAsync(cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostRemoveMeasureAsync(int index, CancellationToken cancellationToken)
+    {
+        if (index >= 0 && index < Form.Measures.Count && Form.Measures.Count > 1)
+        {
+            Form.Measures.RemoveAt(index);
+        }
+        return ShowFormAsync(cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostAddGuardianAsync(CancellationToken cancellationToken)
+    {
+        if (Form.Guardians.Count < CertificateRules.MaxGuardians)
+        {
+            Form.Guardians.Add(new GuardianFields());
+        }
+        return ShowFormAsync(cancellationToken);
+    }
+
+    public Task<IActionResult> OnPostRemoveGuardianAsync(int index, CancellationToken cancellationToken)
+    {
+        if (index >= 0 && index < Form.Guardians.Count && Form.Guardians.Count > 1)
+        {
+            Form.Guardians.RemoveAt(index);
+        }
+        return ShowFormAsync(cancellationToken);
+    }
+
+    /// <summary>Shows the form again as posted (after adding or removing a part, or with errors).</summary>
+    protected abstract Task<IActionResult> ShowFormAsync(CancellationToken cancellationToken);
+
+    private static readonly string[] FieldOrder =
+    [
+        "Form.Child", "Form.Guardians", "Form.Measures", "Form.InstructionGivenBy", "Form.ValidFrom", "Form.ValidUntil",
+        "Form.FollowUpOn", "Form.CareUnit", "Form.SharedWith",
+    ];
+
+    /// <summary>
+    /// The rules' errors in Swedish, leaving out fields the form has already found wrong (a date it could not read),
+    /// and the summary in the order of the form.
+    /// </summary>
+    protected void AddRuleErrors(ValidationErrors errors)
+    {
+        var already = Errors.All.Select(error => error.Field).ToHashSet();
+        Errors.AddRange(SwedishErrors.Translate(errors.ToDictionary()).Where(error => !already.Contains(error.Field)));
+        Errors.OrderBy(error => Array.FindIndex(FieldOrder, part => error.Field.StartsWith(part, StringComparison.Ordinal)) is var at and >= 0
+            ? at : FieldOrder.Length);
+    }
+
+    public FieldView Field(string name, string label, string? value, string? hint = null, string type = "text",
+        bool multiline = false, IReadOnlyDictionary<string, string>? options = null, string? autocomplete = null) =>
+        new(name, label, value, Errors.For(name), hint, type, multiline, options, autocomplete);
+}
