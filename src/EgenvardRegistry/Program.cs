@@ -51,7 +51,6 @@ app.UseWhen(context => !IsMachineFacing(context.Request.Path), pages => pages.Us
 app.UseRouting(); // after the status-code pages, so a re-executed error page is routed
 app.UseApiResponseRules();
 app.UseStaticFiles();
-app.UseRouting(); // explicit and after the status code pages, so an error page they re-execute is routed again
 app.UseAuthentication();
 app.UseRateLimiter(); // after authentication, so budgets are per caller; before authorization, so refusals count too
 app.UseAuthorization();
