@@ -71,9 +71,12 @@ public sealed partial class Journey(IPage page, Uri baseAddress, ScreenshotFolde
     /// The field labelled <paramref name="label"/> is marked invalid and described by a message containing
     /// <paramref name="message"/> that sits in the same <c>.field</c> as the input, so it is seen and read with it.
     /// </summary>
-    public async Task ExpectFieldErrorAsync(string label, string message)
+    public Task ExpectFieldErrorAsync(string label, string message) =>
+        ExpectFieldErrorAsync(Page.GetByLabel(label, new() { Exact = true }), message, label);
+
+    /// <summary>The input is marked invalid and described by a message with this text, inside the input's own field.</summary>
+    public async Task ExpectFieldErrorAsync(ILocator input, string message, string label)
     {
-        var input = Page.GetByLabel(label, new() { Exact = true });
         await Expect(input).ToHaveAttributeAsync("aria-invalid", "true");
         var ids = (await input.GetAttributeAsync("aria-describedby"))?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [];
         Assert.That(ids, Is.Not.Empty, $"'{label}' is described by nothing");
