@@ -59,4 +59,22 @@ public sealed class EveryPageTests(Engine engine) : BrowserTest(engine)
         await admin.SeeAsync("granskning");
         Assert.That(admin.Page.Url, Does.Not.Contain(Samples.ChildPnr));
     }
+
+    [Test]
+    public async Task OnAPhone_PagesFitTheScreenWithoutSidewaysScrolling()
+    {
+        var id = await IssueAsync();
+        await Page.SetViewportSizeAsync(375, 740);
+        await Journey.SignInAsync("school");
+
+        var widths = new List<(string Page, int Scroll, int Viewport)>();
+        foreach (var (path, name) in new[] { ("/skola", "skola-mobil"), ($"/skola/intyg/{id}", "intyg-mobil"), ($"/intyg/{id}/utskrift", "utskrift-mobil") })
+        {
+            await Journey.VisitAsync(path, name);
+            var scroll = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
+            widths.Add((name, scroll, 375));
+        }
+
+        Assert.That(widths.Where(w => w.Scroll > w.Viewport), Is.Empty);
+    }
 }
