@@ -45,6 +45,10 @@ public static class SwedishText
 
     public static string Measures(IEnumerable<Measure> measures) => string.Join(", ", measures.Select(Measure));
 
+    /// <summary>A personnummer as people write it: 20150312-2382.</summary>
+    public static string Personnummer(string twelveDigits) =>
+        twelveDigits.Length == 12 ? $"{twelveDigits[..8]}-{twelveDigits[8..]}" : twelveDigits;
+
     public static string Performer(string performer) => Performers.Swedish.GetValueOrDefault(performer, performer);
 
     public static string Role(string role) => role switch

@@ -76,5 +76,5 @@ public sealed class SwedishErrorsTests
     [TestCase(2027, 8, 14, "14 augusti 2027")]
     [TestCase(2026, 1, 1, "1 januari 2026")]
     public void Date_IsWrittenTheSwedishWay(int year, int month, int day, string expected) =>
-        Assert.That(Swedish.Date(new DateOnly(year, month, day)), Is.EqualTo(expected));
+        Assert.That(SwedishText.Date(new DateOnly(year, month, day)), Is.EqualTo(expected));
 }
