@@ -41,6 +41,11 @@ public static partial class Pages
         return client.PostAsync(url, new FormUrlEncodedContent(values));
     }
 
+    /// <summary>Opens <paramref name="pageUrl"/> and submits its form to <paramref name="action"/>, as a person would.</summary>
+    public static async Task<HttpResponseMessage> SubmitForm(this HttpClient client, string pageUrl, string action,
+        params (string Name, string Value)[] fields) =>
+        await client.PostForm(action, await client.GetPage(pageUrl), fields);
+
     /// <summary>GET that must answer 200; the body HTML-decoded, so Swedish letters read as themselves.</summary>
     public static async Task<string> GetPage(this HttpClient client, string url)
     {

@@ -13,14 +13,16 @@ namespace EgenvardRegistry.Tests.Web;
 [TestFixture(Engine.Postgres)]
 public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(engine)
 {
+    protected override Task<RegistryApp> HostAsync() => TestHosts.PagesFor(Engine);
+
     private const string SiblingPnr = "201304051236";
 
-    private Task<HttpClient> SignedIn(string role, string? unit = null) => PageClients.SignedIn(App, role, unit);
+    private Task<HttpClient> SignedIn(string role, string? unit = null) => App.SignInAsync(role, unit);
 
     private static async Task<string> Page(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);
-        var html = await response.Html();
+        var html = await response.ReadPage();
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), html);
         return html;
     }
@@ -68,13 +70,11 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         await IssueOk();
         var guardian = await SignedIn("guardian");
 
-        using var bad = await guardian.PostForm("/vardnadshavare", "/vardnadshavare?handler=Contact",
-            new() { ["Email"] = "inte en adress", ["RemindersEnabled"] = "false" });
-        var badHtml = await bad.Html();
+        using var bad = await guardian.SubmitForm("/vardnadshavare", "/vardnadshavare?handler=Contact", ("Email", "inte en adress"), ("RemindersEnabled", "false"));
+        var badHtml = await bad.ReadPage();
         var afterBad = await Contact();
-        using var good = await guardian.PostForm("/vardnadshavare", "/vardnadshavare?handler=Contact",
-            new() { ["Email"] = " ny.adress@example.se ", ["RemindersEnabled"] = "false" });
-        var goodHtml = await good.Html();
+        using var good = await guardian.SubmitForm("/vardnadshavare", "/vardnadshavare?handler=Contact", ("Email", " ny.adress@example.se "), ("RemindersEnabled", "false"));
+        var goodHtml = await good.ReadPage();
         var afterGood = await Contact();
 
         Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -124,8 +124,8 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         var admin = await SignedIn("admin");
 
         var before = await Page(admin, "/admin");
-        using var retry = await admin.PostForm("/admin", $"/admin?handler=Retry&id={notification}", []);
-        var after = await retry.Html();
+        using var retry = await admin.SubmitForm("/admin", $"/admin?handler=Retry&id={notification}");
+        var after = await retry.ReadPage();
 
         Assert.That(before, Does.Contain("Sara Lind").And.Contain("550 5.1.1 Mailbox unavailable").And.Contain(certificate.ToString()));
         Assert.That(before, Does.Contain("Försök igen"));
@@ -140,8 +140,8 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
     {
         var admin = await SignedIn("admin");
 
-        using var run = await admin.PostForm("/admin", "/admin?handler=Run", []);
-        var html = await run.Html();
+        using var run = await admin.SubmitForm("/admin", "/admin?handler=Run");
+        var html = await run.ReadPage();
 
         Assert.That(run.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(html, Does.Contain("Påminnelserna har körts").And.Contain("Skickade: <strong>0</strong>"));
@@ -154,10 +154,10 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         var certificate = await IssueOk();
         var admin = await SignedIn("admin");
 
-        using var search = await admin.PostForm("/admin", "/admin?handler=Search", new() { ["Personnummer"] = "20150312-2382" });
-        var html = await search.Html();
-        using var bad = await admin.PostForm("/admin", "/admin?handler=Search", new() { ["Personnummer"] = "20150312-2383" });
-        var badHtml = await bad.Html();
+        using var search = await admin.SubmitForm("/admin", "/admin?handler=Search", ("Personnummer", "20150312-2382"));
+        var html = await search.ReadPage();
+        using var bad = await admin.SubmitForm("/admin", "/admin?handler=Search", ("Personnummer", "20150312-2383"));
+        var badHtml = await bad.ReadPage();
         var byCertificate = await Page(admin, $"/admin?intyg={certificate}");
 
         Assert.That(search.StatusCode, Is.EqualTo(HttpStatusCode.OK));
@@ -184,7 +184,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         var school = await SignedIn("school", Tokens.SchoolUnit);
         var sharedSchool = await Page(school, $"/intyg/{id}/utskrift");
         using var otherSchool = await (await SignedIn("school", Tokens.OtherSchoolUnit)).GetAsync($"/intyg/{id}/utskrift");
-        using var anonymous = await PageClients.Anonymous(App).GetAsync($"/intyg/{id}/utskrift");
+        using var anonymous = await App.Anonymous().GetAsync($"/intyg/{id}/utskrift");
         using var missing = await (await SignedIn("guardian")).GetAsync($"/intyg/{Guid.NewGuid()}/utskrift");
 
         Assert.That(html, Does.Contain("<svg").And.Contain(UtskriftModel.QrCode(url)));
@@ -218,7 +218,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
     [Test]
     public async Task SignInPage_OutsideDevelopment_IsNotFound()
     {
-        using var response = await Client(null).GetAsync("/logga-in");
+        using var response = await (await TestHosts.For(Engine)).ClientFor(null).GetAsync("/logga-in");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
@@ -239,7 +239,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
     [TestCase("/admin")]
     public async Task RoleFolders_SendAnonymousVisitorsToSignIn(string path)
     {
-        using var response = await PageClients.Anonymous(App).GetAsync(path);
+        using var response = await App.Anonymous().GetAsync(path);
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That(response.Headers.Location!.ToString(), Does.Contain("/logga-in"));

@@ -8,12 +8,14 @@ namespace EgenvardRegistry.Tests.Web;
 [TestFixture(Engine.Postgres)]
 public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
 {
+    protected override Task<RegistryApp> HostAsync() => TestHosts.PagesFor(Engine);
+
     private async Task<(HttpResponseMessage Response, string Html)> VerifyOnPage(string personnummer, string measure,
         string schoolUnit = Tokens.SchoolUnit)
     {
-        var school = await PageClients.SignedIn(App, "school", schoolUnit);
-        var response = await school.PostForm("/skola", "/skola", new() { ["Personnummer"] = personnummer, ["Measure"] = measure });
-        return (response, await response.Html());
+        var school = await App.SignInAsync("school", schoolUnit);
+        var response = await school.SubmitForm("/skola", "/skola", ("Personnummer", personnummer), ("Measure", measure));
+        return (response, await response.ReadPage());
     }
 
     [Test]
@@ -84,9 +86,9 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         await IssueOk(Samples.Certificate(validFrom: "2026-01-01", validUntil: "2026-12-10", followUpOn: "2026-06-01"));
         await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr, measures: "oxygen"));
 
-        var school = await PageClients.SignedIn(App, "school");
+        var school = await App.SignInAsync("school");
         using var response = await school.GetAsync("/skola");
-        var html = await response.Html();
+        var html = await response.ReadPage();
 
         Assert.That(html, Does.Contain("10 december 2026"));
         Assert.That(html, Does.Not.Contain("14 augusti 2027"), "certificates valid for longer are not on the list");
@@ -97,23 +99,23 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
     {
         var id = await IssueOk();
 
-        var shared = await PageClients.SignedIn(App, "school");
+        var shared = await App.SignInAsync("school");
         using var page = await shared.GetAsync($"/skola/intyg/{id}");
-        var other = await PageClients.SignedIn(App, "school", Tokens.OtherSchoolUnit);
+        var other = await App.SignInAsync("school", Tokens.OtherSchoolUnit);
         using var notShared = await other.GetAsync($"/skola/intyg/{id}");
 
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await page.Html(), Does.Contain("Giltigt intyg").And.Contain("Intyget gäller i dag"));
+        Assert.That(await page.ReadPage(), Does.Contain("Giltigt intyg").And.Contain("Intyget gäller i dag"));
         Assert.That(notShared.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That(await notShared.Html(), Does.Contain("Sidan finns inte"));
+        Assert.That(await notShared.ReadPage(), Does.Contain("Sidan finns inte"));
     }
 
     [Test]
     public async Task PageCookie_DoesNotOpenTheApi_AndABearerTokenDoesNotOpenPages()
     {
-        var school = await PageClients.SignedIn(App, "school");
+        var school = await App.SignInAsync("school");
         using var api = await school.GetAsync("/api/schools/me/certificates");
-        var bearer = PageClients.Anonymous(App);
+        var bearer = App.Anonymous();
         bearer.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.School());
         using var page = await bearer.GetAsync("/skola");
 
@@ -139,7 +141,7 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         using var ignored = await App.CreateClient(new() { AllowAutoRedirect = false }).SendAsync(unconfigured);
 
         Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(await accepted.Html(), Does.Contain("Kontrollera egenvårdsintyg"));
+        Assert.That(await accepted.ReadPage(), Does.Contain("Kontrollera egenvårdsintyg"));
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(forbidden.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(ignored.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "without the setting the header means nothing");
