@@ -46,8 +46,8 @@ await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime
 if (args.Contains("--seed-demo")) await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
 
 app.UseExceptionHandler();
-app.UseWhen(context => IsMachineFacing(context.Request.Path), api => api.UseStatusCodePages());
-app.UseWhen(context => !IsMachineFacing(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/fel/{0}"));
+app.UseWhen(context => HttpRegistration.IsMachineFacing(context.Request.Path), api => api.UseStatusCodePages());
+app.UseWhen(context => !HttpRegistration.IsMachineFacing(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/fel/{0}"));
 app.UseRouting(); // after the status-code pages, so a re-executed error page is routed
 app.UseApiResponseRules();
 app.UseStaticFiles();
@@ -74,9 +74,6 @@ app.MapAudit();
 app.MapRazorPages();
 
 app.Run();
-
-static bool IsMachineFacing(PathString path) =>
-    path.StartsWithSegments("/api") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
 
 /// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
 public partial class Program;

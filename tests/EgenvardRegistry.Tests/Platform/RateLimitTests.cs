@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using EgenvardRegistry.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 
 namespace EgenvardRegistry.Tests.Platform;
 
@@ -82,5 +83,32 @@ public sealed class RateLimitTests(Engine engine)
 
         Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
         Assert.That(list.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the general limit is counted apart");
+    }
+
+    [Test]
+    public async Task Page_OverTheLimit_ShowsTheSwedishErrorPage_NotJson()
+    {
+        await using var pages = _app.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));
+        var client = pages.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        var signIn = await client.GetStringAsync("/logga-in");
+        using (var signedIn = await client.PostForm("/logga-in", signIn, ("Role", "clinician"), ("Unit", "")))
+        {
+            Assert.That(signedIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        }
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 3; i++)
+        {
+            last?.Dispose();
+            last = await client.GetAsync("/vard");
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.That(statuses, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        Assert.That(last!.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/html"));
+        Assert.That(await last.ReadPage(), Does.Contain("För många förfrågningar"));
+        Assert.That(last.Headers.Contains("Retry-After"), Is.True);
+        last.Dispose();
     }
 }

@@ -47,6 +47,10 @@ public static class HttpRegistration
         return services;
     }
 
+    /// <summary>Paths answered for programs (problem details); everything else is a page for people (Swedish HTML).</summary>
+    public static bool IsMachineFacing(PathString path) =>
+        path.StartsWithSegments("/api") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+
     /// <summary>
     /// Every API and health response says <c>Cache-Control: no-store</c> (they carry children's data or live state), and bodies over
     /// <see cref="MaxRequestBodyBytes"/> are refused with 413 before anything reads them.

@@ -41,6 +41,10 @@ public static class RateLimits
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
                 var seconds = (int)Math.Max(1, Math.Ceiling(retryAfter.TotalSeconds));
                 rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                if (!HttpRegistration.IsMachineFacing(rejected.HttpContext.Request.Path))
+                {
+                    return; // an empty 429: the status-code pages show people the Swedish error page
+                }
                 await Problems.Write(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too many requests",
                     $"Too many requests from you in a short time. Try again in {seconds} seconds.");
             };
