@@ -336,6 +336,23 @@ public sealed class IdempotencyTests(Engine engine) : IntegrationTest(engine)
         Assert.That(operation["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "409", "422" }));
     }
 
+    [Test]
+    public async Task NightlyPurge_DeletesOnlyKeysPastTheir24Hours()
+    {
+        using var old = await IssueWithKey(Samples.Certificate(), "old-key");
+        Clock.Advance(TimeSpan.FromHours(20));
+        using var fresh = await IssueWithKey(Samples.Certificate(measures: "oxygen"), "fresh-key");
+        Clock.Advance(TimeSpan.FromHours(5));
+
+        var purged = await App.Services.GetRequiredService<EgenvardRegistry.Infrastructure.Http.IdempotencyStore>()
+            .PurgeExpiredAsync(Clock.GetUtcNow(), CancellationToken.None);
+
+        Assert.That(purged, Is.EqualTo(1));
+        Assert.That(await Count("idempotency_keys"), Is.EqualTo(1));
+        Assert.That(await Count("idempotency_keys", "idempotency_key = 'fresh-key'"), Is.EqualTo(1));
+        Assert.That(await Count("certificates"), Is.EqualTo(2), "only the stored responses go, never the work");
+    }
+
     private Task<HttpResponseMessage> IssueWithKey(JsonObject body, string key, string? token = null) =>
         IssueWithKey(body.ToJsonString(), key, token);
 

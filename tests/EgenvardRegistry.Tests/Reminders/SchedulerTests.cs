@@ -75,6 +75,18 @@ public sealed class SchedulerTests(Engine engine)
     }
 
     [Test]
+    public async Task NightlyPurge_IsScheduledAt0330InStockholm()
+    {
+        var trigger = await _scheduler.GetTrigger(PurgeJob.NightlyTrigger) as ICronTrigger;
+
+        Assert.That(trigger, Is.Not.Null);
+        Assert.That(trigger!.JobKey, Is.EqualTo(PurgeJob.Key));
+        Assert.That(trigger.TimeZone.Id, Is.EqualTo(StockholmTime.Zone.Id));
+        var next = TimeZoneInfo.ConvertTime(trigger.NextFireTimeUtc!.Value, StockholmTime.Zone);
+        Assert.That(next.TimeOfDay, Is.EqualTo(new TimeSpan(3, 30, 0)));
+    }
+
+    [Test]
     public async Task DailyTrigger_HasTheConfiguredCronInStockholm_AndFiresOnceNowAfterAMisfire()
     {
         var trigger = await _scheduler.GetTrigger(ReminderJob.DailyTrigger) as ICronTrigger;

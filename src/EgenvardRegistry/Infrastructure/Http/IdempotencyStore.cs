@@ -117,6 +117,18 @@ public sealed class IdempotencyStore(IDbConnectionFactory db)
             """, new { Caller = caller, Key = key, InFlight }, cancellationToken: cancellationToken));
     }
 
+    /// <summary>
+    /// Deletes every key past its 24 hours. The stored responses hold children's data, so they are not kept longer than
+    /// their purpose needs; without this an expired row would wait for its caller to reuse the same key.
+    /// </summary>
+    /// <returns>How many rows were deleted.</returns>
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM idempotency_keys WHERE expires_at <= @Now", new { Now = now }, cancellationToken: cancellationToken));
+    }
+
     // A row class with setters: Dapper maps SQLite's 64-bit integers onto it, which constructor mapping refuses.
     private sealed class KeyRow
     {

@@ -73,6 +73,12 @@ public static class SchedulerRegistration
                     .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             // Each node adds it as it starts; the stored one is replaced (OverwriteExistingData), so a restart never
             // fails on a key that already exists, and the cycle is idempotent if two nodes' start-ups both fire.
+            quartz.AddJob<PurgeJob>(job => job.WithIdentity(PurgeJob.Key).StoreDurably());
+            quartz.AddTrigger(trigger => trigger
+                .WithIdentity(PurgeJob.NightlyTrigger)
+                .ForJob(PurgeJob.Key)
+                .WithSchedule(CronScheduleBuilder.Create(PurgeJob.Cron).InTimeZone(StockholmTime.Zone)
+                    .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             quartz.AddTrigger(trigger => trigger
                 .WithIdentity(ReminderJob.StartupTrigger)
                 .ForJob(ReminderJob.Key)
