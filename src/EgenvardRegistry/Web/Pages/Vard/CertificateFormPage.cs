@@ -17,40 +17,39 @@ public abstract class CertificateFormPage(TimeProvider time) : RegistryPageModel
     /// <summary>The care unit a certificate is issued for: the clinician's own, from the sign-in.</summary>
     public string CareUnitHsaId => Caller.CareUnit!;
 
-    public Task<IActionResult> OnPostAddMeasureAsync(CancellationToken cancellationToken)
+    public Task<IActionResult> OnPostAddMeasureAsync(CancellationToken cancellationToken) =>
+        ShowAfter(() => AddPart(Form.Measures, CertificateRules.MaxMeasures), cancellationToken);
+
+    public Task<IActionResult> OnPostRemoveMeasureAsync(int index, CancellationToken cancellationToken) =>
+        ShowAfter(() => RemovePart(Form.Measures, index), cancellationToken);
+
+    public Task<IActionResult> OnPostAddGuardianAsync(CancellationToken cancellationToken) =>
+        ShowAfter(() => AddPart(Form.Guardians, CertificateRules.MaxGuardians), cancellationToken);
+
+    public Task<IActionResult> OnPostRemoveGuardianAsync(int index, CancellationToken cancellationToken) =>
+        ShowAfter(() => RemovePart(Form.Guardians, index), cancellationToken);
+
+    private Task<IActionResult> ShowAfter(Action change, CancellationToken cancellationToken)
     {
-        if (Form.Measures.Count < CertificateRules.MaxMeasures)
-        {
-            Form.Measures.Add(new MeasureFields());
-        }
+        change();
         return ShowFormAsync(cancellationToken);
     }
 
-    public Task<IActionResult> OnPostRemoveMeasureAsync(int index, CancellationToken cancellationToken)
+    private static void AddPart<T>(List<T> parts, int max) where T : new()
     {
-        if (index >= 0 && index < Form.Measures.Count && Form.Measures.Count > 1)
+        if (parts.Count < max)
         {
-            Form.Measures.RemoveAt(index);
+            parts.Add(new T());
         }
-        return ShowFormAsync(cancellationToken);
     }
 
-    public Task<IActionResult> OnPostAddGuardianAsync(CancellationToken cancellationToken)
+    // The form always keeps one part of each kind: the rules need at least one measure and one guardian.
+    private static void RemovePart<T>(List<T> parts, int index)
     {
-        if (Form.Guardians.Count < CertificateRules.MaxGuardians)
+        if (index >= 0 && index < parts.Count && parts.Count > 1)
         {
-            Form.Guardians.Add(new GuardianFields());
+            parts.RemoveAt(index);
         }
-        return ShowFormAsync(cancellationToken);
-    }
-
-    public Task<IActionResult> OnPostRemoveGuardianAsync(int index, CancellationToken cancellationToken)
-    {
-        if (index >= 0 && index < Form.Guardians.Count && Form.Guardians.Count > 1)
-        {
-            Form.Guardians.RemoveAt(index);
-        }
-        return ShowFormAsync(cancellationToken);
     }
 
     /// <summary>Shows the form again as posted (after adding or removing a part, or with errors).</summary>
