@@ -72,6 +72,7 @@ app.MapGuardians();
 app.MapReminders();
 app.MapAudit();
 app.MapRazorPages();
+app.MapJobDashboard();
 
 app.Run();
 

@@ -1,12 +1,16 @@
 namespace EgenvardRegistry.Reminders;
 
 /// <summary>
-/// One reminder run: scan for certificates at a threshold and write their notifications to the outbox, then drain
-/// the outbox. The scheduler's job and <c>POST /api/admin/reminders/run</c> both call this; it is idempotent.
+/// The reminder work: scan for certificates at a threshold and write their notifications to the outbox, and drain
+/// the outbox. The scheduled jobs and <c>POST /api/admin/reminders/run</c> call this; both methods are idempotent.
 /// </summary>
 public interface IReminderCycle
 {
+    /// <summary>Scans, then drains.</summary>
     Task<ReminderRunCounts> RunAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sends every message that is due now; rows that fail transiently wait for their next attempt.</summary>
+    Task<ReminderRunCounts> DrainAsync(CancellationToken cancellationToken);
 }
 
 /// <param name="Queued">Notifications the scan wrote to the outbox.</param>

@@ -33,7 +33,6 @@ public sealed partial class ReminderCycle(
         return counts;
     }
 
-    /// <summary>Sends every message that is due now; rows that fail transiently wait for their next attempt.</summary>
     public async Task<ReminderRunCounts> DrainAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;

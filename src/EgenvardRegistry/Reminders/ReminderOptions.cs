@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Cronos;
 
 namespace EgenvardRegistry.Reminders;
 
@@ -11,10 +12,16 @@ public sealed class ReminderOptions : IValidatableObject
     /// <summary>Days before <c>validUntil</c> at which a reminder is due, e.g. <c>30,14,7,0</c>.</summary>
     public string DaysBefore { get; set; } = "30,14,7,0";
 
-    /// <summary>Quartz cron for the scan, in Europe/Stockholm.</summary>
-    public string Cron { get; set; } = "0 0 7 * * ?";
+    /// <summary>When the scan runs: a standard 5-field cron expression, in Europe/Stockholm.</summary>
+    public string Cron { get; set; } = "0 7 * * *";
 
-    /// <summary>Run the scheduler (the cron scan and one scan at start-up). Off, only the admin endpoint runs a cycle.</summary>
+    /// <summary>
+    /// How often due outbox rows are sent (5 fields, or 6 with seconds first). Every 30 seconds, so that a retry goes
+    /// out within a minute of its back-off even counting the scheduler's own polling.
+    /// </summary>
+    public string DispatchCron { get; set; } = "*/30 * * * * *";
+
+    /// <summary>Run the jobs on this node (scan, dispatch, purge, one scan at start-up). Off, only the admin endpoint runs a cycle.</summary>
     public bool SchedulerEnabled { get; set; } = true;
 
     /// <summary>Attempts before a message is marked failed; with the back-off below, the default spans about two days.</summary>
@@ -52,9 +59,17 @@ public sealed class ReminderOptions : IValidatableObject
                 $"Reminders:DaysBefore must be a comma-separated list of whole days from 0 to 400, not '{DaysBefore}'.",
                 [nameof(DaysBefore)]);
         }
-        if (!IsValidCron(Cron))
+        if (!IsValidCron(Cron, allowSeconds: false))
         {
-            yield return new ValidationResult($"Reminders:Cron is not a valid Quartz cron expression: '{Cron}'.", [nameof(Cron)]);
+            yield return new ValidationResult(
+                $"Reminders:Cron must be a standard 5-field cron expression (minute hour day month weekday), e.g. '0 7 * * *', not '{Cron}'.",
+                [nameof(Cron)]);
+        }
+        if (!IsValidCron(DispatchCron, allowSeconds: true))
+        {
+            yield return new ValidationResult(
+                $"Reminders:DispatchCron must be a cron expression of 5 fields, or 6 with seconds first, e.g. '*/30 * * * * *', not '{DispatchCron}'.",
+                [nameof(DispatchCron)]);
         }
         if (FirstRetryDelay <= TimeSpan.Zero || MaxRetryDelay < FirstRetryDelay)
         {
@@ -73,16 +88,15 @@ public sealed class ReminderOptions : IValidatableObject
         }
     }
 
-    private static bool IsValidCron(string cron)
+    /// <summary>Parsed with Cronos, the parser Hangfire itself uses, so what passes here is what Hangfire runs.</summary>
+    private static bool IsValidCron(string cron, bool allowSeconds)
     {
-        try
+        var fields = cron.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+        return fields switch
         {
-            _ = new Quartz.CronExpression(cron);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
+            5 => CronExpression.TryParse(cron, CronFormat.Standard, out _),
+            6 when allowSeconds => CronExpression.TryParse(cron, CronFormat.IncludeSeconds, out _),
+            _ => false,
+        };
     }
 }

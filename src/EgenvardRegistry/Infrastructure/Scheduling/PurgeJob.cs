@@ -1,20 +1,20 @@
 using EgenvardRegistry.Infrastructure.Http;
-using Quartz;
+using Hangfire;
 
 namespace EgenvardRegistry.Infrastructure.Scheduling;
 
 /// <summary>Nightly housekeeping: deletes idempotency keys (and the responses they hold) past their 24 hours.</summary>
-[DisallowConcurrentExecution]
-public sealed partial class PurgeJob(IdempotencyStore idempotency, TimeProvider time, ILogger<PurgeJob> log) : IJob
+/// <remarks>Not retried by Hangfire: the next night deletes whatever this run left.</remarks>
+[AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+public sealed partial class PurgeJob(IdempotencyStore idempotency, TimeProvider time, ILogger<PurgeJob> log)
 {
-    public static readonly JobKey Key = new("maintenance.purge");
+    public const string Id = "maintenance.purge";
 
-    /// <summary>03:30 in Europe/Stockholm, away from the reminder run.</summary>
-    public static readonly TriggerKey NightlyTrigger = new("maintenance.nightly");
+    /// <summary>03:30 in Europe/Stockholm, away from the reminder scan.</summary>
+    public const string Cron = "30 3 * * *";
 
-    public const string Cron = "0 30 3 * * ?";
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    [DisableConcurrentExecution(timeoutInSeconds: 10 * 60)]
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -23,7 +23,8 @@ public sealed partial class PurgeJob(IdempotencyStore idempotency, TimeProvider 
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            LogFailed(exception); // tomorrow's run deletes what this one left
+            LogFailed(exception);
+            throw;
         }
     }
 

@@ -1,115 +1,86 @@
-using System.Data.Common;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Reminders;
+using EgenvardRegistry.Web;
+using Hangfire;
+using Hangfire.AspNetCore;
+using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using Quartz;
 
 namespace EgenvardRegistry.Infrastructure.Scheduling;
 
 /// <summary>
-/// The scheduler module: Quartz.NET runs <see cref="ReminderJob"/> daily on <c>Reminders:Cron</c> (Europe/Stockholm)
-/// and once at start-up. In memory on SQLite; on PostgreSQL a clustered store in the registry's own database
-/// (tables <c>qrtz_*</c>, created by Quartz), so a daily firing happens once across nodes. Nothing outside this
-/// folder knows the scheduler is Quartz: another one (Hangfire) would replace this folder and keep calling
-/// <see cref="IReminderCycle"/>.
+/// The scheduling module: Hangfire runs the recurring jobs (<see cref="ReminderJobs"/>, <see cref="PurgeJob"/>) in the
+/// web process. On SQLite its storage is in memory, since the outbox table, not the job store, is the durable ledger; on
+/// PostgreSQL it lives in the registry's database in a schema of its own (<c>hangfire</c>, created by Hangfire at start),
+/// so a recurring job fires once across any number of nodes.
 /// </summary>
+/// <remarks>
+/// The storage and the job activator are this host's own services rather than Hangfire's process-wide
+/// <c>JobStorage.Current</c> and <c>JobActivator.Current</c>, so two hosts in one process (the tests' nodes) never run
+/// each other's jobs. Only the static serializer settings are global, and they are the same for every host.
+/// </remarks>
 public static class SchedulerRegistration
 {
-    /// <summary>The name every node's scheduler shares: on PostgreSQL it is the cluster's identity in the Quartz tables.</summary>
-    public const string SchedulerName = "EgenvardRegistry";
+    public const string DashboardPath = "/admin/jobb";
 
-    private const string DataSourceKey = "scheduler";
+    public const string PostgresSchema = "hangfire";
+
+    /// <summary>How often a node looks for recurring and delayed jobs that are due, and (on PostgreSQL) for queued ones.</summary>
+    public static readonly TimeSpan PollingInterval = TimeSpan.FromSeconds(2);
 
     public static IServiceCollection AddRegistryScheduler(this IServiceCollection services, IConfiguration configuration)
     {
-        // Whether there is a scheduler, and which store it has, decide which services exist, so those two settings are
-        // read now; the cron and the connection string are read through options when the scheduler is built.
+        services.AddSingleton<JobStorage>(CreateStorage);
+        services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire(hangfire => hangfire
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddScoped<ReminderJobs>();
+        services.AddScoped<PurgeJob>();
+
+        // Whether this node runs jobs decides which services exist, so it is read now; everything else through options.
         if (!configuration.GetValue($"{ReminderOptions.Section}:{nameof(ReminderOptions.SchedulerEnabled)}", true))
         {
             return services;
         }
-        var clustered = UsesPostgres(configuration);
-
-        services.AddQuartz(quartz =>
+        services.AddHostedService<RecurringJobs>();
+        services.AddHangfireServer(server =>
         {
-            quartz.ConfigureScheduler(scheduler =>
-            {
-                // Every node shares the name (it is the cluster's identity); UseClustering gives each node its own id (AUTO).
-                scheduler.InstanceName = SchedulerName;
-                // On shutdown the running job's token is cancelled, and the shutdown still waits for it to unwind.
-                scheduler.ShutdownJobInterruption = ShutdownJobInterruption.WhenWaitingForJobs;
-            });
-            // Quartz fires on the real clock; the cycle reads the app's TimeProvider for "today", which tests move.
-            quartz.UseTimeProvider(TimeProvider.System);
-            if (clustered)
-            {
-                quartz.UsePersistentStore(store =>
-                {
-                    store.UsePostgres(source => source.DataSourceServiceKey = DataSourceKey);
-                    store.UseSystemTextJsonSerializer();
-                    store.UseClustering(cluster =>
-                    {
-                        cluster.CheckinInterval = TimeSpan.FromSeconds(10);
-                        cluster.CheckinMisfireThreshold = TimeSpan.FromSeconds(20);
-                    });
-                    store.ProvisionSchema();
-                });
-            }
-            else
-            {
-                quartz.UseInMemoryStore();
-            }
-
-            quartz.AddJob<ReminderJob>(job => job.WithIdentity(ReminderJob.Key).StoreDurably());
-            quartz.AddTrigger((provider, trigger) => trigger
-                .WithIdentity(ReminderJob.DailyTrigger)
-                .ForJob(ReminderJob.Key)
-                .WithSchedule(CronScheduleBuilder
-                    .Create(provider.GetRequiredService<IOptions<ReminderOptions>>().Value.Cron)
-                    .InTimeZone(StockholmTime.Zone)
-                    // A firing missed while the scheduler ran (database away at 07:00, a node that died holding it)
-                    // happens once as soon as it can; a node that was down altogether catches up by the start-up trigger.
-                    .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
-            // Each node adds it as it starts; the stored one is replaced (OverwriteExistingData), so a restart never
-            // fails on a key that already exists, and the cycle is idempotent if two nodes' start-ups both fire.
-            quartz.AddJob<PurgeJob>(job => job.WithIdentity(PurgeJob.Key).StoreDurably());
-            quartz.AddTrigger(trigger => trigger
-                .WithIdentity(PurgeJob.NightlyTrigger)
-                .ForJob(PurgeJob.Key)
-                .WithSchedule(CronScheduleBuilder.Create(PurgeJob.Cron).InTimeZone(StockholmTime.Zone)
-                    .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
-            quartz.AddTrigger(trigger => trigger
-                .WithIdentity(ReminderJob.StartupTrigger)
-                .ForJob(ReminderJob.Key)
-                .StartNow());
+            // Three jobs, none of them busy for long: a few workers keep a slow scan from delaying the dispatch.
+            server.WorkerCount = 3;
+            server.SchedulePollingInterval = PollingInterval;
         });
-        services.Configure<QuartzOptions>(options => options.Scheduling.OverwriteExistingData = true);
-        services.AddQuartzHostedService(hosted => hosted.WaitForJobsToComplete = true);
-
-        if (clustered)
-        {
-            // Quartz's own pool, disposed with the container. Not given the app's logger factory: a clustered scheduler
-            // polls and checks in every few seconds, and Npgsql would log each statement.
-            services.AddKeyedSingleton<DbDataSource>(DataSourceKey, (provider, _) =>
-                NpgsqlDataSource.Create(provider.GetRequiredService<IOptions<DatabaseOptions>>().Value.ConnectionString));
-        }
         return services;
     }
 
-    private static bool UsesPostgres(IConfiguration configuration)
+    /// <summary>The Hangfire Dashboard at <c>/admin/jobb</c>, for signed-in administrators only, read-only.</summary>
+    public static IEndpointConventionBuilder MapJobDashboard(this IEndpointRouteBuilder routes) =>
+        routes.MapHangfireDashboardWithAuthorizationPolicy(WebPolicies.Admin, DashboardPath, new DashboardOptions
+        {
+            AppPath = "/admin",
+            DashboardTitle = "Egenvårdsregistret – schemalagda jobb",
+            // Read-only even for administrators: deleting a recurring job would stop reminders until the next restart, and
+            // a failed notification is retried on /admin, where the outbox owns retries.
+            IsReadOnlyFunc = _ => true,
+            DisplayStorageConnectionString = false,
+        });
+
+    private static JobStorage CreateStorage(IServiceProvider provider)
     {
-        var options = new DatabaseOptions
+        var database = provider.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+        if (database.ParseProvider() != DatabaseProvider.Postgres)
         {
-            Provider = configuration[$"{DatabaseOptions.Section}:{nameof(DatabaseOptions.Provider)}"] ?? new DatabaseOptions().Provider,
+            return new InMemoryStorage();
+        }
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = PostgresSchema,
+            PrepareSchemaIfNecessary = true,
+            QueuePollInterval = PollingInterval,
         };
-        try
-        {
-            return options.ParseProvider() == DatabaseProvider.Postgres;
-        }
-        catch (InvalidOperationException)
-        {
-            return false; // DatabaseOptions validation stops the service at start, naming the setting
-        }
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(database.ConnectionString, options), options);
     }
 }
