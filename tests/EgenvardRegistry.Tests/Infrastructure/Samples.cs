@@ -35,6 +35,16 @@ public static class Samples
         ["sharedWith"] = new JsonArray((sharedWith ?? [Tokens.SchoolUnit]).Select(unit => (JsonNode?)unit).ToArray()),
     };
 
+    /// <summary>A certificate valid for a year up to <paramref name="days"/> days after <paramref name="today"/>, so a reminder is due.</summary>
+    public static JsonObject CertificateExpiringIn(DateOnly today, int days, string childPnr = ChildPnr)
+    {
+        var until = today.AddDays(days);
+        var from = until.AddMonths(-12);
+        return Certificate(childPnr: childPnr, validFrom: Iso(from), validUntil: Iso(until), followUpOn: Iso(from));
+    }
+
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     public static JsonObject Measure(string code) => new()
     {
         ["code"] = code,

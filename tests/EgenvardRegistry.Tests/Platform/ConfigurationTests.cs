@@ -16,6 +16,9 @@ public sealed class ConfigurationTests
     [TestCase("Auth:SigningKey", "", "Auth:Authority")]
     [TestCase("Auth:Audience", "", "Auth:Audience")]
     [TestCase("Reminders:Cron", "every morning at seven", "Reminders:Cron")]
+    [TestCase("Reminders:Cron", "0 0 7 * * ?", "Reminders:Cron must be a standard 5-field cron expression")]
+    [TestCase("Reminders:Cron", "0 7 * *", "Reminders:Cron")]
+    [TestCase("Reminders:DispatchCron", "*/30 * * * * * *", "Reminders:DispatchCron")]
     public async Task Start_WithABadSetting_FailsNamingIt(string key, string value, string named)
     {
         await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);

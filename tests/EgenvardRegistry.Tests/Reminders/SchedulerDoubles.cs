@@ -1,103 +1,86 @@
 using EgenvardRegistry.Reminders;
-using Quartz;
+using Hangfire;
+using Hangfire.Storage;
 
 namespace EgenvardRegistry.Tests.Reminders;
 
-/// <summary>Stands in for the reminder cycle: counts runs, signals the first, and fails while told to.</summary>
+/// <summary>Stands in for the reminder cycle: counts scans and drains, signals each, and fails while told to.</summary>
 public sealed class CountingReminderCycle : IReminderCycle
 {
-    private int _runs;
+    private int _scans;
+    private int _drains;
+    private TaskCompletionSource _nextScan = NewSignal();
+    private TaskCompletionSource _nextDrain = NewSignal();
 
-    /// <summary>Registers this double, built anew for each firing so that building it can fail (see <see cref="FailToBuildWith"/>).</summary>
-    public void AddTo(IServiceCollection services) =>
-        services.AddTransient<IReminderCycle>(_ => FailToBuildWith is { } failure ? throw failure : this);
+    public void AddTo(IServiceCollection services) => services.AddSingleton<IReminderCycle>(this);
 
-    public Exception? FailToBuildWith { get; set; }
+    public int Scans => Volatile.Read(ref _scans);
 
-    public int Runs => Volatile.Read(ref _runs);
-
-    public TaskCompletionSource FirstRun { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public int Drains => Volatile.Read(ref _drains);
 
     public Exception? FailWith { get; set; }
 
+    /// <summary>Completes when a scan starts after this call.</summary>
+    public Task NextScan() => Volatile.Read(ref _nextScan).Task;
+
+    /// <summary>Completes when a drain starts after this call.</summary>
+    public Task NextDrain() => Volatile.Read(ref _nextDrain).Task;
+
     public Task<ReminderRunCounts> RunAsync(CancellationToken cancellationToken)
     {
-        Interlocked.Increment(ref _runs);
-        FirstRun.TrySetResult();
-        return FailWith is { } failure
-            ? Task.FromException<ReminderRunCounts>(failure)
-            : Task.FromResult(new ReminderRunCounts(Queued: 2, Sent: 1, Retrying: 1, Failed: 0));
+        Interlocked.Increment(ref _scans);
+        Interlocked.Exchange(ref _nextScan, NewSignal()).TrySetResult();
+        return Outcome(new ReminderRunCounts(Queued: 2, Sent: 1, Retrying: 1, Failed: 0));
     }
+
+    public Task<ReminderRunCounts> DrainAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _drains);
+        Interlocked.Exchange(ref _nextDrain, NewSignal()).TrySetResult();
+        return Outcome(new ReminderRunCounts(0, 0, 0, 0));
+    }
+
+    private Task<ReminderRunCounts> Outcome(ReminderRunCounts counts) =>
+        FailWith is { } failure ? Task.FromException<ReminderRunCounts>(failure) : Task.FromResult(counts);
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
-/// <summary>One finished firing of a job: which trigger fired it, the marker a test put in its job data, and what Quartz was told.</summary>
-public sealed record Firing(string Trigger, string? Marker, JobExecutionException? Exception);
-
-/// <summary>
-/// Listens to one scheduler: signals its start and records every finished firing, so tests wait on Quartz's own
-/// events instead of sleeping.
-/// </summary>
-public sealed class SchedulerProbe : IJobListener, ISchedulerListener
+/// <summary>Reads what a host's Hangfire storage holds: recurring jobs, and the state of one job.</summary>
+public static class HangfireStore
 {
-    public const string MarkerKey = "test.marker";
-
-    private readonly Lock _gate = new();
-    private readonly List<Firing> _firings = [];
-    private readonly List<(Func<Firing, bool> Match, TaskCompletionSource<Firing> Done)> _waiting = [];
-
-    public string Name => "scheduler-probe";
-
-    public TaskCompletionSource<IScheduler> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public IReadOnlyList<Firing> Firings
+    public static IReadOnlyList<RecurringJobDto> RecurringJobs(this JobStorage storage)
     {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _firings];
-            }
-        }
+        using var connection = storage.GetConnection();
+        return connection.GetRecurringJobs();
     }
 
-    /// <summary>Adds the probe to every Quartz scheduler of a host (for <see cref="Infrastructure.RegistryApp"/>'s services hook).</summary>
-    public void AddTo(IServiceCollection services) =>
-        services.ConfigureAllQuartzSchedulers(quartz => quartz.AddJobListener(this).AddSchedulerListener(this));
-
-    /// <summary>The first finished firing that matches, whether it has happened already or is yet to come.</summary>
-    public Task<Firing> Finished(Func<Firing, bool> match)
+    public static string? StateOf(this JobStorage storage, string jobId)
     {
-        lock (_gate)
-        {
-            var done = _firings.FirstOrDefault(match);
-            if (done is not null)
-            {
-                return Task.FromResult(done);
-            }
-            var waiting = new TaskCompletionSource<Firing>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiting.Add((match, waiting));
-            return waiting.Task;
-        }
+        using var connection = storage.GetConnection();
+        return connection.GetJobData(jobId)?.State;
     }
 
-    public ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken)
+    /// <summary>Waits until a job reaches <paramref name="state"/>, looking every 50 ms, at most <paramref name="patience"/>.</summary>
+    public static async Task<string?> WaitForState(this JobStorage storage, string jobId, string state, TimeSpan patience)
     {
-        var firing = new Firing(context.Trigger.Key.Name, context.MergedJobDataMap.GetString(MarkerKey), jobException);
-        lock (_gate)
+        using var deadline = new CancellationTokenSource(patience);
+        while (!deadline.IsCancellationRequested)
         {
-            _firings.Add(firing);
-            foreach (var waiting in _waiting.Where(waiting => waiting.Match(firing)).ToList())
+            var current = storage.StateOf(jobId);
+            if (current == state)
             {
-                _waiting.Remove(waiting);
-                waiting.Done.TrySetResult(firing);
+                return current;
+            }
+            try
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
             }
         }
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask SchedulerStarted(IScheduler scheduler, CancellationToken cancellationToken)
-    {
-        Started.TrySetResult(scheduler);
-        return ValueTask.CompletedTask;
+        return storage.StateOf(jobId);
     }
 }

@@ -29,7 +29,7 @@ public sealed class RecurringJobs(IRecurringJobManagerV2 recurring, IBackgroundJ
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The three recurring jobs with their ids, crons and time zone. Hangfire passes its own token for <c>CancellationToken.None</c>.</summary>
-    public static void Register(IRecurringJobManagerV2 recurring, ReminderOptions settings)
+    public static void Register(IRecurringJobManager recurring, ReminderOptions settings)
     {
         ArgumentNullException.ThrowIfNull(recurring);
         ArgumentNullException.ThrowIfNull(settings);
