@@ -1,8 +1,10 @@
+using System.Globalization;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Web;
 using Hangfire;
 using Hangfire.AspNetCore;
+using Hangfire.Dashboard;
 using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
@@ -29,6 +31,15 @@ public static class SchedulerRegistration
 
     /// <summary>How often a node looks for recurring and delayed jobs that are due, and (on PostgreSQL) for queued ones.</summary>
     public static readonly TimeSpan PollingInterval = TimeSpan.FromSeconds(2);
+
+    private static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
+
+    // Hangfire's list of dashboard stylesheets is process-wide: added once, however many hosts map the dashboard.
+    private static readonly Lazy<bool> ReadableColours = new(() =>
+    {
+        DashboardRoutes.AddStylesheet(typeof(SchedulerRegistration).Assembly, "EgenvardRegistry.Infrastructure.Scheduling.dashboard.css");
+        return true;
+    });
 
     public static IServiceCollection AddRegistryScheduler(this IServiceCollection services, IConfiguration configuration)
     {
@@ -57,17 +68,45 @@ public static class SchedulerRegistration
         return services;
     }
 
-    /// <summary>The Hangfire Dashboard at <c>/admin/jobb</c>, for signed-in administrators only, read-only.</summary>
-    public static IEndpointConventionBuilder MapJobDashboard(this IEndpointRouteBuilder routes) =>
-        routes.MapHangfireDashboardWithAuthorizationPolicy(WebPolicies.Admin, DashboardPath, new DashboardOptions
+    /// <summary>
+    /// The Hangfire Dashboard at <c>/admin/jobb</c>: for administrators signed in to the pages (the page policy sends
+    /// anyone else to sign in or to the refusal page), read-only, and in Swedish.
+    /// </summary>
+    public static IEndpointConventionBuilder MapJobDashboard(this IEndpointRouteBuilder routes)
+    {
+        var services = routes.ServiceProvider;
+        HangfireServiceCollectionExtensions.ThrowIfNotConfigured(services);
+        _ = ReadableColours.Value;
+        var options = new DashboardOptions
         {
             AppPath = "/admin",
             DashboardTitle = "Egenvårdsregistret – schemalagda jobb",
+            // The endpoint's authorization policy decides who gets in; Hangfire's own filter would admit local requests only.
+            Authorization = [],
+            AsyncAuthorization = [],
             // Read-only even for administrators: deleting a recurring job would stop reminders until the next restart, and
             // a failed notification is retried on /admin, where the outbox owns retries.
             IsReadOnlyFunc = _ => true,
             DisplayStorageConnectionString = false,
-        });
+            // One look, the light one that the contrast fix below is made for.
+            DarkModeEnabled = false,
+            TimeZoneResolver = services.GetRequiredService<ITimeZoneResolver>(),
+        };
+        var dashboard = routes.CreateApplicationBuilder()
+            .UsePathBase(DashboardPath)
+            .Use(InSwedish)
+            .UseMiddleware<AspNetCoreDashboardMiddleware>(services.GetRequiredService<JobStorage>(), options,
+                services.GetRequiredService<Hangfire.Dashboard.RouteCollection>())
+            .Build();
+        return routes.Map(DashboardPath + "/{**path}", dashboard).RequireAuthorization(WebPolicies.Admin);
+    }
+
+    /// <summary>Hangfire renders the dashboard in the request's UI culture (it ships Swedish) and names it in <c>lang</c>.</summary>
+    private static Task InSwedish(HttpContext context, RequestDelegate next)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = Swedish;
+        return next(context);
+    }
 
     private static JobStorage CreateStorage(IServiceProvider provider)
     {
