@@ -208,3 +208,48 @@ public sealed class RecurringScheduleTests
         return TimeZoneInfo.ConvertTimeToUtc(local, StockholmTime.Zone);
     }
 }
+
+/// <summary>Stopping the service while a scan runs: the scan is asked to stop, and the shutdown waits for it.</summary>
+public sealed class SchedulerShutdownTests
+{
+    [Test]
+    public async Task Shutdown_DuringAScan_CancelsItAndWaitsForItToUnwind()
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);
+        var cycle = new BlockingReminderCycle();
+        var app = new RegistryApp(database, SchedulerTests.SchedulerOn(Cron.Never(), dispatchCron: Cron.Never()),
+            services => services.AddSingleton<IReminderCycle>(cycle));
+        _ = app.Server;
+        await cycle.Running.Task.WaitAsync(SchedulerTests.Patience);
+
+        await app.DisposeAsync().AsTask().WaitAsync(SchedulerTests.Patience);
+
+        Assert.That(cycle.Cancelled, Is.True);
+        Assert.That(app.Logs.Lines, Has.Some.Contains("Reminder job reminders.scan stopped by shutdown"));
+        Assert.That(app.Logs.Lines, Has.None.Contains("Reminder job reminders.scan failed"));
+    }
+
+    private sealed class BlockingReminderCycle : IReminderCycle
+    {
+        public TaskCompletionSource Running { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Cancelled { get; private set; }
+
+        public async Task<ReminderRunCounts> RunAsync(CancellationToken cancellationToken)
+        {
+            Running.TrySetResult();
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled = true;
+                throw;
+            }
+            return new ReminderRunCounts(0, 0, 0, 0);
+        }
+
+        public Task<ReminderRunCounts> DrainAsync(CancellationToken cancellationToken) => Task.FromResult(new ReminderRunCounts(0, 0, 0, 0));
+    }
+}
