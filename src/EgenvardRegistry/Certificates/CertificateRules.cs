@@ -1,5 +1,5 @@
-using System.Net.Mail;
 using EgenvardRegistry.Identifiers;
+using EgenvardRegistry.Infrastructure.Mail;
 
 namespace EgenvardRegistry.Certificates;
 
@@ -269,7 +269,7 @@ public static class CertificateRules
     /// <summary>A plain address (no display name) with a dotted domain, at most 254 characters.</summary>
     public static bool IsValidEmail(string email) =>
         email.Length <= 254 && !email.Any(char.IsWhiteSpace)
-        && MailAddress.TryCreate(email, out var address) && address.Address == email && address.Host.Contains('.', StringComparison.Ordinal);
+        && MailAddresses.TryParseAddress(email, out var address) && address.Domain.Contains('.', StringComparison.Ordinal);
 
     private static string? Phone(ValidationErrors errors, string path, string? value)
     {

@@ -38,6 +38,8 @@ public sealed partial class ReminderCycle(
         var settings = options.Value;
         var links = UnsubscribeLinks.From(settings);
         int sent = 0, retrying = 0, failed = 0;
+        // One batch for the whole run, so the SMTP sender sends every message over one connection.
+        await using var mail = sender.StartBatch();
         for (var batch = 0; batch < MaxBatchesPerRun; batch++)
         {
             var claimed = await store.ClaimAsync(settings.BatchSize, time.GetUtcNow(), cancellationToken);
@@ -47,7 +49,7 @@ public sealed partial class ReminderCycle(
             }
             foreach (var message in claimed)
             {
-                switch (await DeliverAsync(message, settings, links, cancellationToken))
+                switch (await DeliverAsync(mail, message, settings, links, cancellationToken))
                 {
                     case NotificationStatus.Sent:
                         sent++;
@@ -64,8 +66,8 @@ public sealed partial class ReminderCycle(
         return new ReminderRunCounts(0, sent, retrying, failed);
     }
 
-    private async Task<string> DeliverAsync(OutboxMessage message, ReminderOptions settings, UnsubscribeLinks links,
-        CancellationToken cancellationToken)
+    private async Task<string> DeliverAsync(IEmailBatch mail, OutboxMessage message, ReminderOptions settings,
+        UnsubscribeLinks links, CancellationToken cancellationToken)
     {
         var today = time.TodayInStockholm();
         var cancelReason = message switch
@@ -95,7 +97,7 @@ public sealed partial class ReminderCycle(
             links.Url(settings.PublicBaseUrl, message.GuardianId)));
         try
         {
-            await sender.SendAsync(email, cancellationToken);
+            await mail.SendAsync(email, cancellationToken);
             await store.MarkSentAsync(message, time.GetUtcNow(), cancellationToken);
             return NotificationStatus.Sent;
         }

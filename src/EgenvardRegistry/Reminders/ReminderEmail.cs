@@ -24,10 +24,10 @@ public static class ReminderEmail
         RequireWebLink(content.GuardianPageUrl, nameof(content.GuardianPageUrl));
         RequireWebLink(content.UnsubscribeUrl, nameof(content.UnsubscribeUrl));
 
-        var child = OneLine(content.ChildFirstName);
-        var guardian = OneLine(content.GuardianName);
-        var careUnit = OneLine(content.CareUnitName);
-        var phone = OneLine(content.CareUnitPhone);
+        var child = MailText.OneLine(content.ChildFirstName);
+        var guardian = MailText.OneLine(content.GuardianName);
+        var careUnit = MailText.OneLine(content.CareUnitName);
+        var phone = MailText.OneLine(content.CareUnitPhone);
         var expiry = content.ValidUntil.ToString("d MMMM yyyy", Swedish);
         var measures = MeasuresInRunningText(content.MeasureCodes);
         var guardianPage = content.GuardianPageUrl.AbsoluteUri;
@@ -99,7 +99,7 @@ public static class ReminderEmail
         };
         // From the outbox row, so a resend carries the same id and can be deduplicated; IdnHost as a Message-ID is ASCII.
         var messageId = $"notification-{content.NotificationId:N}@{content.GuardianPageUrl.IdnHost}";
-        return new EmailMessage(content.To, subject, text, html, messageId, headers);
+        return new EmailMessage(content.To, guardian, subject, text, html, messageId, headers);
     }
 
     /// <summary>"insulin", "insulin och blodsockermätning", "insulin, inhalator och syrgas".</summary>
@@ -115,11 +115,6 @@ public static class ReminderEmail
             ? string.Concat(names)
             : $"{string.Join(", ", names[..^1])} och {names[^1]}";
     }
-
-    /// <summary>Values come from the certificate; a line break in one must not break the subject header or the layout.</summary>
-    private static string OneLine(string? value) =>
-        string.Join(' ', (value ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Select(part => new string([.. part.Where(character => !char.IsControl(character))])));
 
     private static void RequireWebLink(Uri url, string name)
     {

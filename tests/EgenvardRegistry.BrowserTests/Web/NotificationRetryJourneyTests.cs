@@ -20,6 +20,7 @@ public sealed class NotificationRetryJourneyTests(Engine engine) : BrowserTest(e
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = _smtp.Port.ToString(CultureInfo.InvariantCulture),
         ["Smtp:From"] = "Egenvårdsregistret <noreply@egenvard.test>",
+        ["Smtp:Security"] = "none",
         ["Smtp:TimeoutSeconds"] = "5",
     };
 

@@ -65,4 +65,22 @@ public sealed class CertificateRulesTests
             "validFrom", "validUntil", "followUpOn", "careUnit",
         }));
     }
+
+    // The mail senders parse addresses by the same rules, so an address saved here is one they can send to.
+    [TestCase("sara.lind@example.se", true)]
+    [TestCase("sara+skola@sub.example.se", true)]
+    [TestCase("åsa@exempel.se", true)]
+    [TestCase("not-an-address", false)]
+    [TestCase("sara@localhost", false)]
+    [TestCase("Sara Lind <sara@example.se>", false)]
+    [TestCase("<sara@example.se>", false)]
+    [TestCase("sara@example.se, olof@example.se", false)]
+    [TestCase("sara.lind(at)example.se", false)]
+    [TestCase("sara(comment)@example.se", false)]
+    [TestCase("sara..lind@example.se", false)]
+    [TestCase("sara@example.se\r\nBcc: someone@example.com", false)]
+    public void IsValidEmail_APlainAddressWithADottedDomain(string email, bool valid)
+    {
+        Assert.That(CertificateRules.IsValidEmail(email), Is.EqualTo(valid));
+    }
 }

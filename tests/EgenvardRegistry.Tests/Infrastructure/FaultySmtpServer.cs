@@ -1,21 +1,33 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using System.Security.Cryptography.X509Certificates;
+using MimeKit;
+using SmtpServer;
+using SmtpServer.Authentication;
+using ServiceProvider = SmtpServer.ComponentModel.ServiceProvider;
+using SmtpServer.Mail;
+using SmtpServer.Net;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
-/// <summary>What <see cref="FaultySmtpServer"/> does with one message.</summary>
+/// <summary>What <see cref="FaultySmtpServer"/> does with one message (one MAIL FROM … DATA transaction).</summary>
 public enum SmtpFault
 {
     /// <summary>Accept and record the message.</summary>
     None,
 
-    /// <summary>Greet with 421 and close, as a relay that is shutting down or overloaded.</summary>
-    Reject421AtConnect,
-
-    /// <summary>Answer MAIL FROM with 421 and close.</summary>
+    /// <summary>Answer MAIL FROM with 421 and close the connection, as a relay that is shutting down or throttling.</summary>
     Reject421AtMail,
+
+    /// <summary>Close the connection at MAIL FROM without a reply.</summary>
+    DropAtMail,
+
+    /// <summary>Answer RCPT TO with 451, as a greylisting relay does.</summary>
+    Reject451AtRcpt,
 
     /// <summary>Answer RCPT TO with 550, quoting the address as Postfix does.</summary>
     Reject550AtRcpt,
@@ -23,49 +35,87 @@ public enum SmtpFault
     /// <summary>Take the whole message, then answer 451 instead of 250.</summary>
     Reject451AtEndOfData,
 
-    /// <summary>Close the connection after the first line of the message.</summary>
-    DropDuringData,
-
-    /// <summary>Accept the connection and never say anything.</summary>
-    Silent,
+    /// <summary>Take the whole message, then answer 554, quoting the address.</summary>
+    Reject554AtEndOfData,
 }
 
-/// <summary>A message the server accepted: the envelope and the DATA exactly as received (dot-stuffing undone).</summary>
-public sealed record RecordedMessage(string MailFrom, IReadOnlyList<string> RcptTo, string Data);
+/// <summary>A message the server accepted: the envelope and the DATA as received.</summary>
+public sealed record RecordedMessage(string MailFrom, IReadOnlyList<string> RcptTo, byte[] Data)
+{
+    /// <summary>The message as MimeKit reads it: what a mail client would show.</summary>
+    public MimeMessage Parse() => MimeMessage.Load(new MemoryStream(Data));
+}
 
 /// <summary>
-/// A small SMTP server on 127.0.0.1 for tests of the mail sender's failure handling: it speaks enough SMTP for
-/// System.Net.Mail and can be told what to do with each coming message. System.Net.Mail opens one connection per
-/// message, and the server takes the next fault at each connection and after each message on it. Every session ends
-/// when the server is disposed or after <see cref="Lifetime"/> at the latest.
+/// An SMTP server on 127.0.0.1, built on the SmtpServer package, for tests of the mail sender: it records what it
+/// accepts and fails on demand, each coming message taking the next <see cref="SmtpFault"/> from a queue. It counts
+/// connections and the commands it receives, so a test sees a connection reused and closed with QUIT. With a
+/// certificate it offers STARTTLS (or, with <c>implicitTls</c>, speaks TLS from the first byte); with a password it
+/// takes mail only from a client that signs in with it. For the faults
+/// SmtpServer cannot show see <see cref="RawSmtpFaultServer"/>. It stops when disposed or after its lifetime.
 /// </summary>
 public sealed class FaultySmtpServer : IAsyncDisposable
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
 
-    private readonly TcpListener _listener;
-    private readonly CancellationTokenSource _stop;
+    /// <summary>The one user a server with a password knows.</summary>
+    public const string UserName = "egenvard";
+
+    private const string FaultProperty = "faulty.test:fault";
+
     private readonly ConcurrentQueue<SmtpFault> _faults = new();
     private readonly ConcurrentQueue<RecordedMessage> _received = new();
-    private readonly ConcurrentBag<Task> _sessions = [];
-    private readonly Task _accepting;
+    private readonly ConcurrentQueue<string> _commands = new();
+    private readonly CancellationTokenSource _stop;
+    private readonly Task _running;
     private int _connections;
 
     /// <param name="port">0 for any free port; a given port brings a "down" server up where clients expect it.</param>
     /// <param name="lifetime">How long the server may run at most (default <see cref="Lifetime"/>).</param>
-    public FaultySmtpServer(int port = 0, TimeSpan? lifetime = null)
+    /// <param name="password">Required sign-in as user <see cref="UserName"/>, also without TLS; null for none.</param>
+    public FaultySmtpServer(int port = 0, TimeSpan? lifetime = null, X509Certificate2? certificate = null, bool implicitTls = false,
+        string? password = null)
     {
-        _listener = new TcpListener(IPAddress.Loopback, port);
+        var listeners = new EndpointListenerFactory();
+        var bound = 0;
+        listeners.EndpointStarted += (_, started) => bound = ((IPEndPoint)started.LocalEndPoint).Port;
+        var services = new ServiceProvider();
+        services.Add(listeners);
+        var handler = new Handler(this);
+        services.Add((IMailboxFilter)handler);
+        services.Add((IMessageStore)handler);
+        services.Add(new DelegatingUserAuthenticator((user, secret) => user == UserName && secret == password));
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("faulty.test")
+            .Endpoint(endpoint =>
+            {
+                endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)).IsSecure(implicitTls)
+                    .AuthenticationRequired(password is not null).AllowUnsecureAuthentication(password is not null);
+                if (certificate is not null)
+                {
+                    endpoint.Certificate(certificate);
+                }
+            })
+            .Build();
+        var server = new SmtpServer.SmtpServer(options, services);
+        server.SessionCreated += (_, session) =>
+        {
+            Interlocked.Increment(ref _connections);
+            session.Context.CommandExecuting += (_, executing) => _commands.Enqueue(executing.Command.Name);
+        };
         _stop = new CancellationTokenSource(lifetime ?? Lifetime);
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _accepting = AcceptAsync();
+        _running = server.StartAsync(_stop.Token);
+        // SmtpServer binds its listeners before StartAsync first yields, so the port is known here.
+        Port = bound != 0 ? bound : throw new InvalidOperationException("SmtpServer had not bound its port when StartAsync returned.");
     }
 
     public int Port { get; }
 
     /// <summary>Connections accepted so far.</summary>
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>The commands received, over all connections, in order: <c>EHLO</c>, <c>MAIL</c>, <c>RCPT</c>, <c>DATA</c>, <c>QUIT</c> ….</summary>
+    public IReadOnlyList<string> Commands => [.. _commands];
 
     public IReadOnlyList<RecordedMessage> Received => [.. _received];
 
@@ -91,149 +141,63 @@ public sealed class FaultySmtpServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
-        await Task.WhenAll([_accepting, .. _sessions]);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
         try
         {
-            while (true)
-            {
-                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                Interlocked.Increment(ref _connections);
-                _sessions.Add(ServeAsync(client));
-            }
+            await _running;
         }
-        catch (Exception exception) when (exception is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (OperationCanceledException)
         {
             // Stopped.
         }
+        _stop.Dispose();
     }
 
-    private async Task ServeAsync(TcpClient client)
-    {
-        using var _ = client;
-        try
-        {
-            await using var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            await using var writer = new StreamWriter(stream, new UTF8Encoding(false)) { NewLine = "\r\n", AutoFlush = true };
-            await ConverseAsync(reader, writer, _stop.Token);
-        }
-        catch (Exception exception) when (exception is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
-        {
-            // The client went away, or the server stopped.
-        }
-    }
+    private static SmtpResponseException Reply(SmtpReplyCode code, string text, bool close = false) =>
+        new(new SmtpResponse(code, text), close);
 
-    private async Task ConverseAsync(StreamReader reader, StreamWriter writer, CancellationToken stop)
+    private sealed class Handler(FaultySmtpServer server) : IMailboxFilter, IMessageStore
     {
-        var fault = NextFault();
-        switch (fault)
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken)
         {
-            case SmtpFault.Reject421AtConnect:
-                await writer.WriteLineAsync("421 4.3.2 faulty.test Service not available, closing transmission channel");
-                return;
-            case SmtpFault.Silent:
-                while (await reader.ReadLineAsync(stop) is not null)
-                {
-                }
-                return;
-        }
-
-        await writer.WriteLineAsync("220 faulty.test ESMTP");
-        string? mailFrom = null;
-        var rcptTo = new List<string>();
-        while (await reader.ReadLineAsync(stop) is { } line)
-        {
-            var verb = line.Length >= 4 ? line[..4].ToUpperInvariant() : line.ToUpperInvariant();
-            switch (verb)
+            // MAIL FROM starts a message, which takes the next fault; RCPT and DATA of the same message look it up.
+            var fault = server._faults.TryDequeue(out var next) ? next : SmtpFault.None;
+            context.Properties[FaultProperty] = fault;
+            return fault switch
             {
-                case "EHLO" or "HELO":
-                    await writer.WriteLineAsync("250 faulty.test");
-                    break;
-                case "MAIL" when fault == SmtpFault.Reject421AtMail:
-                    await writer.WriteLineAsync("421 4.7.0 faulty.test Try again later, closing connection");
-                    return;
-                case "MAIL":
-                    mailFrom = Address(line);
-                    rcptTo.Clear();
-                    await writer.WriteLineAsync("250 2.1.0 Ok");
-                    break;
-                case "RCPT" when fault == SmtpFault.Reject550AtRcpt:
-                    await writer.WriteLineAsync($"550 5.1.1 <{Address(line)}>: Recipient address rejected: User unknown");
-                    break;
-                case "RCPT":
-                    rcptTo.Add(Address(line));
-                    await writer.WriteLineAsync("250 2.1.5 Ok");
-                    break;
-                case "DATA" when rcptTo.Count == 0:
-                    await writer.WriteLineAsync("554 5.5.1 Error: no valid recipients");
-                    break;
-                case "DATA":
-                    await writer.WriteLineAsync("354 End data with <CR><LF>.<CR><LF>");
-                    var data = await ReadDataAsync(reader, dropAfterFirstLine: fault == SmtpFault.DropDuringData, stop);
-                    if (data is null)
-                    {
-                        return;
-                    }
-                    if (fault == SmtpFault.Reject451AtEndOfData)
-                    {
-                        await writer.WriteLineAsync("451 4.3.0 Error: queue file write error");
-                    }
-                    else
-                    {
-                        _received.Enqueue(new RecordedMessage(mailFrom ?? "", [.. rcptTo], data));
-                        await writer.WriteLineAsync("250 2.0.0 Ok: queued");
-                    }
-                    fault = NextFault();
-                    break;
-                case "RSET":
-                    mailFrom = null;
-                    rcptTo.Clear();
-                    await writer.WriteLineAsync("250 2.0.0 Ok");
-                    break;
-                case "NOOP":
-                    await writer.WriteLineAsync("250 2.0.0 Ok");
-                    break;
-                case "QUIT":
-                    await writer.WriteLineAsync("221 2.0.0 Bye");
-                    return;
+                SmtpFault.Reject421AtMail => throw Reply(SmtpReplyCode.ServiceUnavailable, "4.7.0 Try again later, closing connection", close: true),
+                // SmtpServer ends the session without a reply on any exception other than its response exception.
+                SmtpFault.DropAtMail => throw new IOException("The connection is dropped on purpose."),
+                _ => Task.FromResult(true),
+            };
+        }
+
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
+            Fault(context) switch
+            {
+                SmtpFault.Reject451AtRcpt => throw Reply(SmtpReplyCode.Aborted, "4.7.1 Greylisted, try again later"),
+                SmtpFault.Reject550AtRcpt => throw Reply(SmtpReplyCode.MailboxUnavailable,
+                    $"5.1.1 <{to.AsAddress()}>: Recipient address rejected: User unknown"),
+                _ => Task.FromResult(true),
+            };
+
+        public Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
+            CancellationToken cancellationToken)
+        {
+            switch (Fault(context))
+            {
+                case SmtpFault.Reject451AtEndOfData:
+                    return Task.FromResult(new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 Error: queue file write error"));
+                case SmtpFault.Reject554AtEndOfData:
+                    var to = string.Join(", ", transaction.To.Select(mailbox => mailbox.AsAddress()));
+                    return Task.FromResult(new SmtpResponse(SmtpReplyCode.TransactionFailed, $"5.7.1 Message to <{to}> rejected as spam"));
                 default:
-                    await writer.WriteLineAsync("502 5.5.2 Error: command not recognized");
-                    break;
+                    server._received.Enqueue(new RecordedMessage(
+                        transaction.From.AsAddress(), [.. transaction.To.Select(mailbox => mailbox.AsAddress())], buffer.ToArray()));
+                    return Task.FromResult(SmtpResponse.Ok);
             }
         }
-    }
 
-    /// <summary>The message up to the lone dot, or null when the connection is to be dropped.</summary>
-    private static async Task<string?> ReadDataAsync(StreamReader reader, bool dropAfterFirstLine, CancellationToken stop)
-    {
-        var data = new StringBuilder();
-        while (await reader.ReadLineAsync(stop) is { } line)
-        {
-            if (dropAfterFirstLine)
-            {
-                return null;
-            }
-            if (line == ".")
-            {
-                return data.ToString();
-            }
-            data.Append(line.StartsWith("..", StringComparison.Ordinal) ? line[1..] : line).Append("\r\n");
-        }
-        return null;
+        private static SmtpFault Fault(ISessionContext context) =>
+            context.Properties.TryGetValue(FaultProperty, out var fault) ? (SmtpFault)fault : SmtpFault.None;
     }
-
-    private static string Address(string command)
-    {
-        var start = command.IndexOf('<', StringComparison.Ordinal);
-        var end = command.IndexOf('>', StringComparison.Ordinal);
-        return start >= 0 && end > start ? command[(start + 1)..end] : "";
-    }
-
-    private SmtpFault NextFault() => _faults.TryDequeue(out var fault) ? fault : SmtpFault.None;
 }

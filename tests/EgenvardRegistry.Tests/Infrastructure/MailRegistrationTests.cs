@@ -1,4 +1,5 @@
 using EgenvardRegistry.Infrastructure.Mail;
+using MailKit.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -34,14 +35,13 @@ public sealed class MailRegistrationTests
     }
 
     [Test]
-    public void AddRegistryMail_WithSmtpHost_SendsThroughTheRelay()
+    public void AddRegistryMail_WithSmtpHost_SendsThroughTheRelayWithStartTlsByDefault()
     {
         using var host = Build(Path.GetTempPath(), new()
         {
             ["Smtp:Host"] = "smtp.region.example.se",
             ["Smtp:Port"] = "587",
             ["Smtp:From"] = "Egenvårdsregistret <noreply@region.example.se>",
-            ["Smtp:EnableSsl"] = "true",
             ["Smtp:UserName"] = "egenvard",
             ["Smtp:Password"] = "secret",
         });
@@ -50,7 +50,27 @@ public sealed class MailRegistrationTests
         var options = host.Services.GetRequiredService<IOptions<SmtpOptions>>().Value;
 
         Assert.That(sender, Is.InstanceOf<SmtpEmailSender>());
-        Assert.That((options.Port, options.EnableSsl, options.TimeoutSeconds), Is.EqualTo((587, true, 30)));
+        Assert.That((options.Port, options.SocketOptions(), options.TimeoutSeconds), Is.EqualTo((587, SecureSocketOptions.StartTls, 30)));
+    }
+
+    [TestCase("starttls", 587, SecureSocketOptions.StartTls)]
+    [TestCase("StartTLS", 587, SecureSocketOptions.StartTls)]
+    [TestCase("tls", 465, SecureSocketOptions.SslOnConnect)]
+    [TestCase("none", 25, SecureSocketOptions.None)]
+    public async Task Start_WithSmtpSecurity_ConnectsThatWay(string security, int port, SecureSocketOptions expected)
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using var app = new RegistryApp(database, new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "relay.example.se",
+            ["Smtp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Smtp:From"] = "noreply@example.se",
+            ["Smtp:Security"] = security,
+        });
+
+        _ = app.Server;
+
+        Assert.That(app.Services.GetRequiredService<IOptions<SmtpOptions>>().Value.SocketOptions(), Is.EqualTo(expected));
     }
 
     [Test]
@@ -71,7 +91,9 @@ public sealed class MailRegistrationTests
     [TestCase("Smtp:From=noreply(at)example.se", "Smtp:From")]
     [TestCase("Smtp:Host=relay.example.se;Smtp:From=noreply@example.se;Smtp:Port=0", "Smtp:Port")]
     [TestCase("Smtp:Host=relay.example.se;Smtp:From=noreply@example.se;Smtp:Port=70000", "Smtp:Port")]
-    [TestCase("Smtp:Host=relay.example.se;Smtp:From=noreply@example.se;Smtp:Port=465", "Smtp:Port")]
+    [TestCase("Smtp:Host=relay.example.se;Smtp:From=noreply@example.se;Smtp:Security=ssl", "Smtp:Security")]
+    [TestCase("Smtp:Host=relay.example.se;Smtp:From=noreply@example.se;Smtp:Security=", "Smtp:Security")]
+    [TestCase("Smtp:Host=relay.example.se;Smtp:From=noreply@example.se;Smtp:EnableSsl=true", "Smtp:Security")]
     [TestCase("Smtp:Host=smtp://relay.example.se:587;Smtp:From=noreply@example.se", "Smtp:Host")]
     [TestCase("Smtp:Host=relay.example.se;Smtp:From=noreply@example.se;Smtp:UserName=egenvard", "Smtp:Password")]
     [TestCase("Smtp:TimeoutSeconds=0", "Smtp:TimeoutSeconds")]

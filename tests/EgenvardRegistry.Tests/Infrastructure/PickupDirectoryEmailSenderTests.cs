@@ -1,9 +1,12 @@
 using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Reminders;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
+/// <summary>The pickup folder: each message a whole, new <c>.eml</c> file, the same message the SMTP sender sends.</summary>
 public sealed class PickupDirectoryEmailSenderTests
 {
     private string _root = null!;
@@ -27,20 +30,47 @@ public sealed class PickupDirectoryEmailSenderTests
     {
         var message = ReminderEmail.Compose(MailSamples.Reminder());
 
-        await _sender.SendAsync(message, CancellationToken.None);
+        await _sender.SendOneAsync(message);
 
         var path = Directory.GetFiles(_folder).Single();
         Assert.That(Path.GetFileName(path), Does.Match(@"^20261123T080000Z-notification-0a1b2c3d4e5f4a7b8c9daebfc0d1e2f3-[0-9a-f]{8}\.eml$"));
-        var mail = RawEmail.Parse(await File.ReadAllTextAsync(path));
-        Assert.That(mail.Header("Message-ID"), Is.EqualTo($"<{message.MessageId}>"));
-        Assert.That(mail.Header("List-Unsubscribe"), Is.EqualTo(message.Headers["List-Unsubscribe"]));
-        Assert.That(mail.Header("List-Unsubscribe-Post"), Is.EqualTo("List-Unsubscribe=One-Click"));
-        Assert.That(RawEmail.DecodeWords(mail.Header("From")!), Is.EqualTo("Egenvårdsregistret <noreply@egenvard.local>"));
-        Assert.That(mail.Header("To"), Is.EqualTo(MailSamples.GuardianEmail));
+        var raw = await File.ReadAllTextAsync(path);
+        Assert.That(raw.Replace("\r\n", "", StringComparison.Ordinal), Does.Not.Contain("\n"), "CRLF line breaks, as on the wire");
+        var mail = await MimeMessage.LoadAsync(path);
+        Assert.That(mail.MessageId, Is.EqualTo(message.MessageId));
+        Assert.That(mail.Headers["List-Unsubscribe"], Is.EqualTo(message.Headers["List-Unsubscribe"]));
+        Assert.That(mail.Headers["List-Unsubscribe-Post"], Is.EqualTo("List-Unsubscribe=One-Click"));
+        Assert.That(mail.From.Mailboxes.Select(from => (from.Name, from.Address)),
+            Is.EqualTo(new[] { ("Egenvårdsregistret", "noreply@egenvard.local") }));
+        Assert.That(mail.To.Mailboxes.Select(to => (to.Name, to.Address)), Is.EqualTo(new[] { ("Sara Lind", MailSamples.GuardianEmail) }));
         Assert.That(mail.Subject, Is.EqualTo(message.Subject));
-        Assert.That(mail.Part("text/plain").Body, Is.EqualTo(message.TextBody));
-        Assert.That(mail.Part("text/html").Body, Is.EqualTo(message.HtmlBody));
-        Assert.That(Directory.GetFileSystemEntries(_folder), Is.EqualTo(new[] { path }), "no staging folder is left behind");
+        Assert.That(mail.Part("plain"), Is.EqualTo(message.TextBody));
+        Assert.That(mail.Part("html"), Is.EqualTo(message.HtmlBody));
+        Assert.That(Directory.GetFileSystemEntries(_folder), Is.EqualTo(new[] { path }), "no temporary file is left behind");
+    }
+
+    [Test]
+    public async Task Send_WritesTheSameMessageTheSmtpSenderSends()
+    {
+        var message = ReminderEmail.Compose(MailSamples.Reminder());
+        await using var server = new FaultySmtpServer();
+        var smtp = new SmtpEmailSender(Options.Create(new SmtpOptions
+        {
+            Host = "127.0.0.1",
+            Port = server.Port,
+            From = SmtpOptions.DefaultFrom,
+            Security = "none",
+        }), new FakeClock(), NullLogger<SmtpEmailSender>.Instance);
+
+        await _sender.SendOneAsync(message);
+        await smtp.SendOneAsync(message);
+
+        var written = await MimeMessage.LoadAsync(Directory.GetFiles(_folder).Single());
+        var sent = server.Received.Single().Parse();
+        Assert.That(written.Headers.Select(header => (header.Field, header.Value)),
+            Is.EqualTo(sent.Headers.Select(header => (header.Field, header.Value))));
+        Assert.That(written.Body?.ContentType.MimeType, Is.EqualTo(sent.Body?.ContentType.MimeType).And.EqualTo("multipart/alternative"));
+        Assert.That(written.BodyParts.Select(part => part.ToString()), Is.EqualTo(sent.BodyParts.Select(part => part.ToString())));
     }
 
     [Test]
@@ -48,18 +78,18 @@ public sealed class PickupDirectoryEmailSenderTests
     {
         var first = ReminderEmail.Compose(MailSamples.Reminder(daysLeft: 14));
         var resend = ReminderEmail.Compose(MailSamples.Reminder(daysLeft: 13));
-        await _sender.SendAsync(first, CancellationToken.None);
+        await _sender.SendOneAsync(first);
         var firstPath = Directory.GetFiles(_folder).Single();
         var firstContent = await File.ReadAllTextAsync(firstPath);
 
-        await _sender.SendAsync(resend, CancellationToken.None);
+        await _sender.SendOneAsync(resend);
 
         var paths = Directory.GetFiles(_folder);
         Assert.That(paths, Has.Length.EqualTo(2));
         Assert.That(await File.ReadAllTextAsync(firstPath), Is.EqualTo(firstContent));
-        var second = RawEmail.Parse(await File.ReadAllTextAsync(paths.Single(path => path != firstPath)));
+        var second = await MimeMessage.LoadAsync(paths.Single(path => path != firstPath));
         Assert.That(second.Subject, Is.EqualTo("Egenvårdsintyget för Alva går ut om 13 dagar"));
-        Assert.That(second.Header("Message-ID"), Is.EqualTo($"<{first.MessageId}>"));
+        Assert.That(second.MessageId, Is.EqualTo(first.MessageId));
     }
 
     [Test]
@@ -67,7 +97,7 @@ public sealed class PickupDirectoryEmailSenderTests
     {
         var message = ReminderEmail.Compose(MailSamples.Reminder()) with { To = "not an address" };
 
-        var exception = Assert.ThrowsAsync<EmailSendException>(() => _sender.SendAsync(message, CancellationToken.None));
+        var exception = Assert.ThrowsAsync<EmailSendException>(() => _sender.SendOneAsync(message));
 
         Assert.That(exception!.IsTransient, Is.False);
         Assert.That(Directory.Exists(_folder) ? Directory.GetFileSystemEntries(_folder) : [], Is.Empty);

@@ -2,6 +2,7 @@ using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Reminders;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using MimeKit;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
@@ -29,31 +30,32 @@ public sealed class RealSmtpServerTests
             Host = "127.0.0.1",
             Port = int.Parse(port!, System.Globalization.CultureInfo.InvariantCulture),
             From = "Egenvårdsregistret <noreply@region.example.se>",
+            Security = "none",
             TimeoutSeconds = 10,
-        }), NullLogger<SmtpEmailSender>.Instance);
+        }), TimeProvider.System, NullLogger<SmtpEmailSender>.Instance);
 
-        await sender.SendAsync(message, CancellationToken.None);
+        await sender.SendOneAsync(message);
 
         // aiosmtpd's Mailbox handler has moved the message into new/ before it answers 250.
         var delivered = Directory.GetFiles(Path.Combine(maildir!, "new"))
-            .Select(path => RawEmail.Parse(File.ReadAllText(path)))
-            .Where(mail => mail.Header("Message-ID") == $"<{message.MessageId}>")
+            .Select(path => MimeMessage.Load(path))
+            .Where(mail => mail.MessageId == message.MessageId)
             .ToList();
         Assert.That(delivered, Has.Count.EqualTo(1));
         var mail = delivered[0];
-        Assert.That(mail.Header("List-Unsubscribe"), Is.EqualTo("<https://egenvard.region.example.se/unsubscribe?token=sig.aBcD-eFgH_iJkL&v=1>"));
-        Assert.That(mail.Header("List-Unsubscribe-Post"), Is.EqualTo("List-Unsubscribe=One-Click"));
-        Assert.That(mail.Header("To"), Is.EqualTo(MailSamples.GuardianEmail));
+        Assert.That(mail.Headers["List-Unsubscribe"], Is.EqualTo("<https://egenvard.region.example.se/unsubscribe?token=sig.aBcD-eFgH_iJkL&v=1>"));
+        Assert.That(mail.Headers["List-Unsubscribe-Post"], Is.EqualTo("List-Unsubscribe=One-Click"));
+        Assert.That(mail.To.Mailboxes.Select(to => (to.Name, to.Address)), Is.EqualTo(new[] { ("Sara Lind", MailSamples.GuardianEmail) }));
         Assert.That(mail.Subject, Is.EqualTo("Egenvårdsintyget för Alva går ut om 14 dagar"));
-        Assert.That(mail.Parts.Select(part => part.MediaType), Is.EqualTo(new[] { "text/plain", "text/html" }));
-        var text = mail.Part("text/plain").Body;
-        var html = mail.Part("text/html").Body;
+        Assert.That(mail.BodyParts.Select(part => part.ContentType.MimeType), Is.EqualTo(new[] { "text/plain", "text/html" }));
+        var text = mail.Part("plain");
+        var html = mail.Part("html");
         Assert.That(text, Does.Contain("Egenvårdsintyget för Alva gäller till och med 14 augusti 2027. Det är 14 dagar kvar."));
         Assert.That(text, Does.Contain("hos Barndiabetesmottagningen Västerås, telefon 021-17 30 00."));
         Assert.That(html, Does.Contain("<title>Egenvårdsintyget för Alva går ut om 14 dagar</title>"));
         Assert.That(html, Does.Contain("<strong>Barndiabetesmottagningen Västerås</strong>"));
         Assert.That(text, Is.EqualTo(message.TextBody));
         Assert.That(html, Is.EqualTo(message.HtmlBody));
-        Assert.That(MailSamples.PersonnummerLike(mail.Content), Is.Empty);
+        Assert.That(MailSamples.PersonnummerLike(mail.Content()), Is.Empty);
     }
 }

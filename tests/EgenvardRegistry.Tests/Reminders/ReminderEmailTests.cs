@@ -105,6 +105,16 @@ public sealed class ReminderEmailTests
     }
 
     [Test]
+    public void Compose_Recipient_IsTheGuardiansAddressWithTheirNameOnOneLine()
+    {
+        var plain = ReminderEmail.Compose(MailSamples.Reminder());
+        var broken = ReminderEmail.Compose(MailSamples.Reminder() with { GuardianName = "Sara\r\nBcc: someone@example.com\t Lind" });
+
+        Assert.That((plain.To, plain.ToName), Is.EqualTo((MailSamples.GuardianEmail, "Sara Lind")));
+        Assert.That(broken.ToName, Is.EqualTo("Sara Bcc: someone@example.com Lind"));
+    }
+
+    [Test]
     public void Compose_MarkupInNames_IsEncodedInHtml()
     {
         var message = ReminderEmail.Compose(MailSamples.Reminder(
@@ -133,7 +143,7 @@ public sealed class ReminderEmailTests
     {
         var message = ReminderEmail.Compose(MailSamples.Reminder(daysLeft));
 
-        string[] everything = [message.To, message.Subject, message.TextBody, message.HtmlBody, message.MessageId,
+        string[] everything = [message.To, message.ToName, message.Subject, message.TextBody, message.HtmlBody, message.MessageId,
             .. message.Headers.Keys, .. message.Headers.Values];
         Assert.That(MailSamples.PersonnummerLike(everything), Is.Empty);
         Assert.That(MailSamples.PersonnummerLike(["Alva, 20150312-2382", "150312+2382", "201503122382"]), Has.Count.EqualTo(3),

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net.Mail;
+using MailKit.Security;
+using MimeKit;
 
 namespace EgenvardRegistry.Infrastructure.Mail;
 
@@ -26,8 +27,14 @@ public sealed class SmtpOptions : IValidatableObject
 
     public string? Password { get; set; }
 
-    /// <summary>STARTTLS after connecting (System.Net.Mail does not speak implicit TLS on port 465).</summary>
-    public bool EnableSsl { get; set; }
+    /// <summary>
+    /// <c>starttls</c> (the default: plain connection, then STARTTLS, which the server must offer), <c>tls</c> (TLS from
+    /// the first byte, usually port 465) or <c>none</c> (only for a relay on a trusted network, and for tests).
+    /// </summary>
+    public string? Security { get; set; }
+
+    /// <summary>The setting <see cref="Security"/> replaced; set, it stops the service with a message saying so.</summary>
+    public string? EnableSsl { get; set; }
 
     /// <summary>How long one message may take, connection included, before it counts as a transient failure.</summary>
     [Range(1, 600, ErrorMessage = "Smtp:TimeoutSeconds must be between 1 and 600.")]
@@ -35,7 +42,23 @@ public sealed class SmtpOptions : IValidatableObject
 
     public bool UsesRelay => !string.IsNullOrWhiteSpace(Host);
 
-    public MailAddress FromAddress() => new(string.IsNullOrWhiteSpace(From) ? DefaultFrom : From);
+    public MailboxAddress FromAddress() =>
+        MailAddresses.TryParseMailbox(string.IsNullOrWhiteSpace(From) ? DefaultFrom : From, out var from)
+            ? from
+            : throw new InvalidOperationException("Smtp:From is not an e-mail address.");
+
+    /// <summary>How MailKit secures the connection, from <see cref="Security"/>.</summary>
+    public SecureSocketOptions SocketOptions() =>
+        ParseSecurity(Security) ?? throw new InvalidOperationException($"Smtp:Security must be none, starttls or tls, not '{Security}'.");
+
+    private static SecureSocketOptions? ParseSecurity(string? value) => value?.Trim() switch
+    {
+        null => SecureSocketOptions.StartTls,
+        var name when name.Equals("starttls", StringComparison.OrdinalIgnoreCase) => SecureSocketOptions.StartTls,
+        var name when name.Equals("tls", StringComparison.OrdinalIgnoreCase) => SecureSocketOptions.SslOnConnect,
+        var name when name.Equals("none", StringComparison.OrdinalIgnoreCase) => SecureSocketOptions.None,
+        _ => null,
+    };
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -51,7 +74,7 @@ public sealed class SmtpOptions : IValidatableObject
                 "Smtp:From is required when Smtp:Host is set, e.g. 'Egenvårdsregistret <noreply@region.example.se>'.",
                 [nameof(From)]);
         }
-        if (!string.IsNullOrWhiteSpace(From) && !MailAddress.TryCreate(From, out _))
+        if (!string.IsNullOrWhiteSpace(From) && !MailAddresses.TryParseMailbox(From, out _))
         {
             yield return new ValidationResult($"Smtp:From must be an e-mail address, not '{From}'.", [nameof(From)]);
         }
@@ -60,11 +83,15 @@ public sealed class SmtpOptions : IValidatableObject
             yield return new ValidationResult(
                 "Smtp:UserName and Smtp:Password go together: set both or neither.", [nameof(UserName), nameof(Password)]);
         }
-        if (UsesRelay && Port == 465)
+        if (ParseSecurity(Security) is null)
         {
             yield return new ValidationResult(
-                "Smtp:Port 465 is implicit TLS, which System.Net.Mail cannot speak; use the relay's port 587 with Smtp:EnableSsl=true (STARTTLS).",
-                [nameof(Port)]);
+                $"Smtp:Security must be none, starttls or tls, not '{Security}'.", [nameof(Security)]);
+        }
+        if (EnableSsl is not null)
+        {
+            yield return new ValidationResult(
+                "Smtp:EnableSsl is no longer read: use Smtp:Security (starttls, the default; tls; or none).", [nameof(EnableSsl)]);
         }
     }
 }

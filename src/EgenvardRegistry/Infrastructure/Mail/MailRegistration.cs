@@ -27,7 +27,7 @@ public static partial class MailRegistration
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(IEmailSender).Namespace!);
             if (smtp.UsesRelay)
             {
-                LogRelay(logger, smtp.Host!, smtp.Port);
+                LogRelay(logger, smtp.Host!, smtp.Port, smtp.Security ?? "starttls");
                 return ActivatorUtilities.CreateInstance<SmtpEmailSender>(provider);
             }
             // A relative path is relative to the content root, like the SQLite file, so `dotnet run` finds it from anywhere.
@@ -44,8 +44,8 @@ public static partial class MailRegistration
         return services;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Mail goes to the SMTP relay {Host}:{Port}")]
-    private static partial void LogRelay(ILogger logger, string host, int port);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mail goes to the SMTP relay {Host}:{Port}, Smtp:Security={Security}")]
+    private static partial void LogRelay(ILogger logger, string host, int port, string security);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No Smtp:Host is set: mail is written as .eml files to {Directory}")]
     private static partial void LogPickup(ILogger logger, string directory);

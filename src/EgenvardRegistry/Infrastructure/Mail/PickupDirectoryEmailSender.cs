@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net.Mail;
 using System.Text.RegularExpressions;
+using MimeKit;
 
 namespace EgenvardRegistry.Infrastructure.Mail;
 
@@ -9,36 +9,39 @@ namespace EgenvardRegistry.Infrastructure.Mail;
 /// Every write makes a new file, so sending the same notification again never overwrites anything.
 /// </summary>
 public sealed partial class PickupDirectoryEmailSender(
-    string directory, MailAddress from, TimeProvider time, ILogger<PickupDirectoryEmailSender> logger) : IEmailSender
+    string directory, MailboxAddress from, TimeProvider time, ILogger<PickupDirectoryEmailSender> logger) : IEmailSender
 {
+    // CRLF whatever the platform: the line break of a message on the wire, and what mail clients expect in an .eml file.
+    private static readonly FormatOptions Eml = CreateFormat();
+
     /// <summary>The full path of the folder.</summary>
     public string Directory { get; } = Path.GetFullPath(directory);
 
-    public async Task SendAsync(EmailMessage message, CancellationToken cancellationToken)
+    public IEmailBatch StartBatch() => new Batch(this);
+
+    /// <summary>Writes the message as a new <c>.eml</c> file and returns its path.</summary>
+    /// <exception cref="EmailSendException">The recipient is not a valid address (permanent); nothing is written.</exception>
+    public async Task<string> WriteAsync(EmailMessage message, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        using var mail = MailMessages.Create(message, from);
-        // SmtpClient writes the same bytes it would send, under a random name; it writes into a staging folder of its
-        // own, so the file appears in the pickup folder whole and under a name that says when and which message.
-        var staging = System.IO.Directory.CreateDirectory(Path.Combine(Directory, $".staging-{Guid.NewGuid():N}"));
+        using var mime = MimeMessages.Create(message, from, time.GetUtcNow());
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, FileName(message.MessageId));
+        // Written under a name no reader of *.eml picks up, then renamed in the same folder: the file appears whole.
+        var partial = Path.Combine(Directory, $".{Path.GetFileNameWithoutExtension(path)}.partial");
         try
         {
-            using (var client = new SmtpClient
+            await using (var stream = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: true))
             {
-                DeliveryMethod = SmtpDeliveryMethod.SpecifiedPickupDirectory,
-                PickupDirectoryLocation = staging.FullName,
-            })
-            {
-                await client.SendMailAsync(mail, cancellationToken);
+                await mime.WriteToAsync(Eml, stream, cancellationToken);
             }
-            var path = Path.Combine(Directory, FileName(message.MessageId));
-            staging.GetFiles("*.eml").Single().MoveTo(path, overwrite: false);
-            LogWritten(logger, message.MessageId, path);
+            File.Move(partial, path, overwrite: false);
         }
         finally
         {
-            staging.Delete(recursive: true);
+            File.Delete(partial);
         }
+        LogWritten(logger, message.MessageId, path);
+        return path;
     }
 
     private string FileName(string messageId)
@@ -48,9 +51,23 @@ public sealed partial class PickupDirectoryEmailSender(
         return $"{stamp}-{localPart}-{Guid.NewGuid().ToString("N")[..8]}.eml";
     }
 
+    private static FormatOptions CreateFormat()
+    {
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        return format;
+    }
+
     [GeneratedRegex("[^A-Za-z0-9._-]")]
     private static partial Regex UnsafeInFileName();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Wrote message {MessageId} to {Path}")]
     private static partial void LogWritten(ILogger logger, string messageId, string path);
+
+    private sealed class Batch(PickupDirectoryEmailSender owner) : IEmailBatch
+    {
+        public Task SendAsync(EmailMessage message, CancellationToken cancellationToken) => owner.WriteAsync(message, cancellationToken);
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
 }

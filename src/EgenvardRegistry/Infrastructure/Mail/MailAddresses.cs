@@ -1,0 +1,44 @@
+using System.Diagnostics.CodeAnalysis;
+using MimeKit;
+
+namespace EgenvardRegistry.Infrastructure.Mail;
+
+/// <summary>
+/// What the service takes for an e-mail address, by MimeKit's strict RFC 5322 parser: the same rules decide which
+/// address a guardian may save, which sender the settings may name, and what the senders accept.
+/// </summary>
+public static class MailAddresses
+{
+    private static readonly ParserOptions Strict = new()
+    {
+        AddressParserComplianceMode = RfcComplianceMode.Strict,
+        AllowAddressesWithoutDomain = false,
+        AllowUnquotedCommasInAddresses = false,
+    };
+
+    /// <summary>A bare address such as <c>sara.lind@example.se</c>: no display name, no comment, nothing around it.</summary>
+    public static bool TryParseAddress(string? value, [NotNullWhen(true)] out MailboxAddress? address)
+    {
+        address = null;
+        if (string.IsNullOrEmpty(value) || !MailboxAddress.TryParse(Strict, value, out var parsed) || parsed is null
+            || parsed.Address != value || !string.IsNullOrEmpty(parsed.Name))
+        {
+            return false;
+        }
+        address = parsed;
+        return true;
+    }
+
+    /// <summary>One mailbox with or without a display name, e.g. <c>Egenvårdsregistret &lt;noreply@region.example.se&gt;</c>.</summary>
+    public static bool TryParseMailbox(string? value, [NotNullWhen(true)] out MailboxAddress? mailbox)
+    {
+        mailbox = null;
+        if (string.IsNullOrWhiteSpace(value) || !MailboxAddress.TryParse(Strict, value, out var parsed) || parsed is null
+            || parsed.Domain.Length == 0)
+        {
+            return false;
+        }
+        mailbox = parsed;
+        return true;
+    }
+}
