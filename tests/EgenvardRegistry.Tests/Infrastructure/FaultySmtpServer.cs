@@ -65,6 +65,7 @@ public sealed class FaultySmtpServer : IAsyncDisposable
 
     private readonly ConcurrentQueue<SmtpFault> _faults = new();
     private readonly ConcurrentQueue<RecordedMessage> _received = new();
+    private readonly ConcurrentQueue<RecordedMessage> _refused = new();
     private readonly ConcurrentQueue<string> _commands = new();
     private readonly CancellationTokenSource _stop;
     private readonly Task _running;
@@ -118,6 +119,9 @@ public sealed class FaultySmtpServer : IAsyncDisposable
     public IReadOnlyList<string> Commands => [.. _commands];
 
     public IReadOnlyList<RecordedMessage> Received => [.. _received];
+
+    /// <summary>Messages taken whole and then refused at the end of DATA (451, 554), as the client sent them.</summary>
+    public IReadOnlyList<RecordedMessage> Refused => [.. _refused];
 
     /// <summary>Faults for the next messages, in order; messages after them are accepted.</summary>
     public void Next(params SmtpFault[] faults)
@@ -183,16 +187,19 @@ public sealed class FaultySmtpServer : IAsyncDisposable
         public Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
             CancellationToken cancellationToken)
         {
+            var message = new RecordedMessage(
+                transaction.From.AsAddress(), [.. transaction.To.Select(mailbox => mailbox.AsAddress())], buffer.ToArray());
             switch (Fault(context))
             {
                 case SmtpFault.Reject451AtEndOfData:
+                    server._refused.Enqueue(message);
                     return Task.FromResult(new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 Error: queue file write error"));
                 case SmtpFault.Reject554AtEndOfData:
+                    server._refused.Enqueue(message);
                     var to = string.Join(", ", transaction.To.Select(mailbox => mailbox.AsAddress()));
                     return Task.FromResult(new SmtpResponse(SmtpReplyCode.TransactionFailed, $"5.7.1 Message to <{to}> rejected as spam"));
                 default:
-                    server._received.Enqueue(new RecordedMessage(
-                        transaction.From.AsAddress(), [.. transaction.To.Select(mailbox => mailbox.AsAddress())], buffer.ToArray()));
+                    server._received.Enqueue(message);
                     return Task.FromResult(SmtpResponse.Ok);
             }
         }

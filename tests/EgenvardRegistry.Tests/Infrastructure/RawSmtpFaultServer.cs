@@ -33,10 +33,11 @@ public sealed class RawSmtpFaultServer : IAsyncDisposable
     private readonly Task _accepting;
     private int _connections;
 
-    public RawSmtpFaultServer(RawSmtpFault fault)
+    /// <param name="port">0 for any free port; a given port puts the fault where clients expect their server.</param>
+    public RawSmtpFaultServer(RawSmtpFault fault, int port = 0)
     {
         _fault = fault;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(IPAddress.Loopback, port);
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = AcceptAsync();

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Dapper;
+using EgenvardRegistry.Infrastructure.Scheduling;
+using EgenvardRegistry.Tests.Infrastructure;
+using Hangfire;
+
+namespace EgenvardRegistry.Tests.Reminders;
+
+/// <summary>
+/// The embedded default keeps Hangfire's storage in memory: a restart forgets every job, registers the recurring ones
+/// again, and loses no reminder, because the outbox table is the ledger.
+/// </summary>
+public sealed class SchedulerRestartTests
+{
+    [Test]
+    public async Task Restart_OnSqlite_RegistersTheJobsAgain_AndSendsWhatWasWaitingInTheOutbox()
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using var smtp = new FaultySmtpServer(lifetime: TimeSpan.FromMinutes(2));
+        var settings = SchedulerTests.SchedulerOn(Cron.Never());
+        settings["Smtp:Host"] = "127.0.0.1";
+        settings["Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture);
+        settings["Smtp:Security"] = "none";
+        settings["Smtp:From"] = "Egenvårdsregistret <noreply@egenvard.test>";
+        smtp.Next(SmtpFault.Reject421AtMail);
+
+        DateTimeOffset due;
+        await using (var before = new RegistryApp(database, settings))
+        {
+            using var issued = await before.ClientFor(Tokens.Clinician())
+                .PostAsJsonAsync("/api/certificates", Samples.CertificateExpiringIn(before.Clock.Today, 14));
+            Assert.That(issued.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+            before.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<ReminderJobs>(job => job.ScanAsync(CancellationToken.None));
+            due = await WaitForRetry(database);
+        }
+
+        await using var after = new RegistryApp(database, settings);
+        after.Clock.SetUtcNow(due);
+        _ = after.Server;
+        var storage = after.Services.GetRequiredService<JobStorage>();
+        await Until(() => smtp.Received.Count == 1, "the waiting reminder, sent by the restarted node");
+
+        Assert.That(storage.RecurringJobs().Select(job => job.Id),
+            Is.EquivalentTo(new[] { ReminderJobs.ScanId, ReminderJobs.DispatchId, PurgeJob.Id }));
+        await using var connection = await database.OpenAsync();
+        var row = await connection.QuerySingleAsync<(string Status, long Attempts)>("SELECT status, attempts FROM notifications");
+        Assert.That(row, Is.EqualTo(("sent", 2L)));
+    }
+
+    private static async Task<DateTimeOffset> WaitForRetry(TestDatabase database)
+    {
+        DateTimeOffset? due = null;
+        await Until(() =>
+        {
+            using var connection = database.OpenAsync().GetAwaiter().GetResult();
+            due = connection.QuerySingleOrDefault<DateTimeOffset?>(
+                "SELECT next_attempt_at FROM notifications WHERE status = 'pending' AND attempts = 1");
+            return due is not null;
+        }, "the refused first attempt");
+        return due!.Value;
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        using var deadline = new CancellationTokenSource(SchedulerTests.Patience);
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(50, deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"Waited {SchedulerTests.Patience} for {what}.");
+            }
+        }
+    }
+}
