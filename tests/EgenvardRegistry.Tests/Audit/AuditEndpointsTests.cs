@@ -10,7 +10,7 @@ namespace EgenvardRegistry.Tests.Audit;
 [TestFixture(Engine.Postgres)]
 public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
 {
-    private static readonly DateTimeOffset At0800 = FakeClock.Default;
+    private static readonly DateTimeOffset At0800 = TestClock.Reference;
 
     private async Task<JsonObject> ListOk(string query = "")
     {
@@ -52,10 +52,10 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
     {
         var alva = await IssueOk();
         var other = await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr));
-        Clock.Set(At0800.AddHours(1));
+        Clock.SetUtcNow(At0800.AddHours(1));
         await ReadAs(Tokens.Clinician(), alva);
         await ReadAs(Tokens.Clinician(), other);
-        Clock.Set(At0800.AddHours(2));
+        Clock.SetUtcNow(At0800.AddHours(2));
         await ReadAs(Tokens.Clinician(Tokens.OtherCareUnit, "clinician-2"), alva);
 
         var page = await ListOk($"?certificateId={alva}");
@@ -83,7 +83,7 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         var alva = await IssueOk();
         foreach (var hours in new[] { 1, 2, 3 })
         {
-            Clock.Set(At0800.AddHours(hours));
+            Clock.SetUtcNow(At0800.AddHours(hours));
             await ReadAs(Tokens.Clinician(), alva);
         }
 

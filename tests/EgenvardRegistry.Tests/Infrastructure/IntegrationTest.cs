@@ -1,12 +1,13 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
 /// <summary>
 /// Base for tests that go through HTTP and storage. Each derived fixture runs once per engine; every test starts
-/// from empty tables, the reference clock and no captured logs.
+/// from empty tables, the clock at <see cref="TestClock.Reference"/> and no captured logs.
 /// </summary>
 public abstract class IntegrationTest(Engine engine)
 {
@@ -14,14 +15,14 @@ public abstract class IntegrationTest(Engine engine)
 
     protected RegistryApp App { get; private set; } = null!;
 
-    protected FakeClock Clock => App.Clock;
+    protected FakeTimeProvider Clock => App.Clock;
 
     [SetUp]
     public async Task ResetState()
     {
         App = await HostAsync();
         await App.Database.ResetAsync();
-        App.Clock.Set(FakeClock.Default);
+        App.Clock.ReturnToReference();
         App.Logs.Clear();
     }
 
