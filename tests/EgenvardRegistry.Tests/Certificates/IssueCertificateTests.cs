@@ -120,7 +120,7 @@ public sealed class IssueCertificateTests(Engine engine) : IntegrationTest(engin
             Assert.That(problem.ErrorFields(), Does.Contain(expectedField));
             Assert.That(await Count("certificates"), Is.EqualTo(0));
             Assert.That(await Count("children"), Is.EqualTo(0));
-            Assert.That(await Count("audit_events"), Is.EqualTo(0));
+            Assert.That(await AuditCount(), Is.EqualTo(0));
         });
     }
 

@@ -297,7 +297,7 @@ public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
         Assert.That((first.StatusCode, retry.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)));
         Assert.That(await retry.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
         Assert.That(withoutKey.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
-        Assert.That(await Count("audit_events", "action = 'certificate.revoke'"), Is.EqualTo(2), "the revocation and the keyless attempt");
+        Assert.That(await AuditCount("action = 'certificate.revoke'"), Is.EqualTo(2), "the revocation and the keyless attempt");
     }
 
     [Test]

@@ -127,6 +127,6 @@ public sealed class ReadCertificateTests(Engine engine) : IntegrationTest(engine
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.StartWith("Bearer"));
-        Assert.That(await Count("audit_events", "action = 'certificate.read'"), Is.EqualTo(0));
+        Assert.That(await AuditCount("action = 'certificate.read'"), Is.EqualTo(0));
     }
 }

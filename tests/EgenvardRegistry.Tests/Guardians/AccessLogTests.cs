@@ -197,7 +197,7 @@ public sealed class AccessLogTests(Engine engine) : IntegrationTest(engine)
         {
             HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized,
         }));
-        Assert.That(await Count("audit_events"), Is.EqualTo(0));
+        Assert.That(await AuditCount(), Is.EqualTo(0));
     }
 
     [TestCase("limit=0", "limit")]

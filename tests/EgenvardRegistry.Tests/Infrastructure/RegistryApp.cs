@@ -78,6 +78,9 @@ public sealed class RegistryApp(
         });
     }
 
+    /// <summary>A host like this one (settings, services, environment) on another database, not yet started.</summary>
+    public RegistryApp WithDatabase(TestDatabase other) => new(other, extraSettings, services, environment);
+
     public HttpClient ClientFor(string? token)
     {
         var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
