@@ -5,13 +5,14 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EgenvardRegistry.BrowserTests.Infrastructure;
 
 /// <summary>
 /// The whole service on Kestrel at a free loopback port, so a real browser can reach it, in Development (the demo
-/// sign-in page exists only there), with the unit tests' settings: its own database, test keys, a fake clock, no
-/// scheduler, mail to a temporary pickup folder, no effective rate limits.
+/// sign-in page exists only there), with the unit tests' settings: its own database, test keys, a
+/// <see cref="FakeTimeProvider"/> clock, no scheduler, mail to a temporary pickup folder, no effective rate limits.
 /// </summary>
 public sealed class BrowserApp : WebApplicationFactory<Program>
 {
@@ -27,7 +28,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
 
     public TestDatabase Database { get; }
 
-    public FakeClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = TestClock.Create();
 
     /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;

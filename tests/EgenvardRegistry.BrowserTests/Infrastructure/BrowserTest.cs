@@ -5,7 +5,8 @@ using NUnit.Framework.Interfaces;
 namespace EgenvardRegistry.BrowserTests.Infrastructure;
 
 /// <summary>
-/// Base of every browser fixture: a service of the fixture's own on <see cref="Engine"/>, emptied before each test, and a
+/// Base of every browser fixture: a service of the fixture's own on <see cref="Engine"/>, emptied by Respawn (all but the
+/// append-only audit table) and its clock put back to <see cref="TestClock.Reference"/> before each test, and a
 /// fresh browser context (no cookies) per test. <see cref="StartJourneyAsync"/> opens another context, for a second
 /// person in the same test; all of a test's screenshots share one folder and one numbering.
 /// </summary>
@@ -42,7 +43,7 @@ public abstract partial class BrowserTest(Engine engine)
     public async Task OpenBrowser()
     {
         await App.Database.ResetAsync();
-        App.Clock.Set(FakeClock.Default);
+        App.Clock.ReturnToReference();
         _screenshots = new ScreenshotFolder(FolderForTest());
         Journey = await StartJourneyAsync();
     }

@@ -215,7 +215,7 @@ public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
             Assert.That(revoked["revocation"]!["reason"]!.GetValue<string>(), Is.EqualTo("Behandlingen är avslutad."));
             Assert.That(revoked["revocation"]!["revokedBy"]!.GetValue<string>(), Is.EqualTo("SE2321000016-K7BG"));
             Assert.That(DateTimeOffset.Parse(revoked["revocation"]!["revokedAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture),
-                Is.EqualTo(FakeClock.Default));
+                Is.EqualTo(TestClock.Reference));
             Assert.That((await Verify(Samples.ChildPnr, "insulin"))["reason"]!.GetValue<string>(), Is.EqualTo("revoked"));
             Assert.That(await History(id), Is.EqualTo(new[]
             {
@@ -297,7 +297,7 @@ public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
         Assert.That((first.StatusCode, retry.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)));
         Assert.That(await retry.Content.ReadAsStringAsync(), Is.EqualTo(await first.Content.ReadAsStringAsync()));
         Assert.That(withoutKey.StatusCode, Is.EqualTo(HttpStatusCode.PreconditionFailed));
-        Assert.That(await Count("audit_events", "action = 'certificate.revoke'"), Is.EqualTo(2), "the revocation and the keyless attempt");
+        Assert.That(await AuditCount("action = 'certificate.revoke'"), Is.EqualTo(2), "the revocation and the keyless attempt");
     }
 
     [Test]

@@ -109,9 +109,9 @@ public sealed class ReadCertificateTests(Engine engine) : IntegrationTest(engine
         var id = await IssueOk(Samples.Certificate(validFrom: "2026-01-01", validUntil: "2026-12-31", followUpOn: "2026-06-01"));
 
         // 23:30 UTC on New Year's Eve is already 1 January in Stockholm.
-        Clock.Set(new DateTimeOffset(2026, 12, 31, 22, 59, 0, TimeSpan.Zero));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 31, 22, 59, 0, TimeSpan.Zero));
         using var lastDay = await Client(Tokens.Clinician()).GetAsync($"/api/certificates/{id}");
-        Clock.Set(new DateTimeOffset(2026, 12, 31, 23, 30, 0, TimeSpan.Zero));
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 31, 23, 30, 0, TimeSpan.Zero));
         using var dayAfter = await Client(Tokens.Clinician()).GetAsync($"/api/certificates/{id}");
 
         Assert.That((await lastDay.ReadJson())["expired"]!.GetValue<bool>(), Is.False);
@@ -127,6 +127,6 @@ public sealed class ReadCertificateTests(Engine engine) : IntegrationTest(engine
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(response.Headers.WwwAuthenticate.ToString(), Does.StartWith("Bearer"));
-        Assert.That(await Count("audit_events", "action = 'certificate.read'"), Is.EqualTo(0));
+        Assert.That(await AuditCount("action = 'certificate.read'"), Is.EqualTo(0));
     }
 }

@@ -12,7 +12,7 @@ public sealed class AccessLogTests(Engine engine) : IntegrationTest(engine)
 {
     private const string SiblingPnr = "201304051236";
 
-    private static DateTimeOffset At(double hoursAfterEight) => FakeClock.Default.AddHours(hoursAfterEight);
+    private static DateTimeOffset At(double hoursAfterEight) => TestClock.Reference.AddHours(hoursAfterEight);
 
     private sealed record Certificates(Guid Alva, Guid Sibling, Guid Other);
 
@@ -25,26 +25,26 @@ public sealed class AccessLogTests(Engine engine) : IntegrationTest(engine)
         var alva = await IssueOk();
         var sibling = await IssueOk(Samples.Certificate(childPnr: SiblingPnr, measures: "adrenaline"));
         var other = await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr, guardianPnr: Tokens.OtherGuardianPnr));
-        Clock.Set(At(1));
+        Clock.SetUtcNow(At(1));
         await Verify(Samples.ChildPnr, "insulin");
-        Clock.Set(At(1.5));
+        Clock.SetUtcNow(At(1.5));
         await Verify(Samples.ChildPnr, "insulin", Tokens.OtherSchoolUnit);
-        Clock.Set(At(2));
+        Clock.SetUtcNow(At(2));
         await Read(Tokens.Clinician(Tokens.OtherCareUnit, "clinician-2"), alva);
         await Read(Tokens.Clinician(), Guid.NewGuid());
-        Clock.Set(At(2.5));
+        Clock.SetUtcNow(At(2.5));
         await Read(Tokens.Guardian(), alva);
         (await Client(Tokens.Guardian()).GetAsync("/api/guardians/me/certificates")).Dispose();
-        Clock.Set(At(3));
+        Clock.SetUtcNow(At(3));
         await Read(Tokens.Clinician(), sibling);
-        Clock.Set(At(4));
+        Clock.SetUtcNow(At(4));
         await Verify(Samples.OtherChildPnr, "insulin");
         await Read(Tokens.Clinician(), other);
-        Clock.Set(At(5));
+        Clock.SetUtcNow(At(5));
         (await Client(Tokens.Admin()).GetAsync($"/api/admin/audit?certificateId={alva}")).Dispose();
-        Clock.Set(At(6));
+        Clock.SetUtcNow(At(6));
         (await Client(Tokens.School()).GetAsync("/api/schools/me/certificates")).Dispose();
-        Clock.Set(At(7));
+        Clock.SetUtcNow(At(7));
         return new Certificates(alva, sibling, other);
     }
 
@@ -197,7 +197,7 @@ public sealed class AccessLogTests(Engine engine) : IntegrationTest(engine)
         {
             HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Forbidden, HttpStatusCode.Unauthorized,
         }));
-        Assert.That(await Count("audit_events"), Is.EqualTo(0));
+        Assert.That(await AuditCount(), Is.EqualTo(0));
     }
 
     [TestCase("limit=0", "limit")]

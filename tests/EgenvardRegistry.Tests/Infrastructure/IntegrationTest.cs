@@ -1,29 +1,66 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
 /// <summary>
-/// Base for tests that go through HTTP and storage. Each derived fixture runs once per engine; every test starts
-/// from empty tables, the reference clock and no captured logs.
+/// Base for tests that go through HTTP and storage. Each derived fixture runs once per engine, on that engine's shared
+/// host unless <see cref="HostAsync"/> says otherwise; every test starts with the tables emptied by Respawn, the clock
+/// at <see cref="TestClock.Reference"/> and no captured logs.
+/// Respawn leaves the append-only <c>audit_events</c> table alone (its triggers refuse deletes, from the tests too), so
+/// the audit rows of earlier tests are still there: a test reads audit events through <see cref="AuditRows"/> and
+/// <see cref="AuditCount"/>, which see only the rows after the watermark taken at its set-up. A fixture or test whose
+/// assertions need an audit table with nothing else in it (an unfiltered audit list, an attack on the table itself) is
+/// marked <see cref="FreshDatabaseAttribute"/> and gets a fresh database, and a host on it, for each test.
 /// </summary>
 public abstract class IntegrationTest(Engine engine)
 {
+    private TestDatabase? _freshDatabase;
+    private long _auditWatermark;
+
     protected Engine Engine { get; } = engine;
 
     protected RegistryApp App { get; private set; } = null!;
 
-    protected FakeClock Clock => App.Clock;
+    protected FakeTimeProvider Clock => App.Clock;
 
     [SetUp]
     public async Task ResetState()
     {
-        App = await HostAsync();
-        await App.Database.ResetAsync();
-        App.Clock.Set(FakeClock.Default);
-        App.Logs.Clear();
+        var host = await HostAsync();
+        if (WantsFreshDatabase())
+        {
+            _freshDatabase = await TestDatabase.CreateAsync(Engine);
+            App = host.WithDatabase(_freshDatabase);
+            _ = App.Server; // starts the host: migrations run now, as on a real start
+        }
+        else
+        {
+            App = host;
+            await App.Database.ResetAsync();
+            App.Clock.ReturnToReference();
+            App.Logs.Clear();
+        }
+        await using var connection = await App.Database.OpenAsync();
+        _auditWatermark = await connection.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(id), 0) FROM audit_events");
     }
+
+    [TearDown]
+    public async Task DropFreshDatabase()
+    {
+        if (_freshDatabase is not null)
+        {
+            await App.DisposeAsync();
+            await _freshDatabase.DisposeAsync();
+            _freshDatabase = null;
+        }
+    }
+
+    private bool WantsFreshDatabase() =>
+        GetType().IsDefined(typeof(FreshDatabaseAttribute), inherit: true)
+        || TestContext.CurrentContext.Test.Method?.IsDefined<FreshDatabaseAttribute>(inherit: true) == true;
 
     /// <summary>The host the fixture's tests run against: the engine's shared one unless a fixture needs its own settings.</summary>
     protected virtual Task<RegistryApp> HostAsync() => TestHosts.For(Engine);
@@ -52,6 +89,10 @@ public abstract class IntegrationTest(Engine engine)
 
     protected async Task<long> Count(string table, string where = "1 = 1", object? parameters = null)
     {
+        if (table == "audit_events")
+        {
+            throw new ArgumentException("audit_events holds earlier tests' rows: count this test's with AuditCount.", nameof(table));
+        }
         await using var connection = await App.Database.OpenAsync();
         return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE {where}", parameters);
     }
@@ -62,15 +103,25 @@ public abstract class IntegrationTest(Engine engine)
         await connection.ExecuteAsync(sql, parameters);
     }
 
+    /// <summary>The audit events written since this test's set-up, oldest first.</summary>
     protected async Task<IReadOnlyList<AuditRow>> AuditRows()
     {
         await using var connection = await App.Database.OpenAsync();
         return (await connection.QueryAsync<AuditRow>("""
-            SELECT actor_role AS ActorRole, actor_id AS ActorId, actor_unit AS ActorUnit, action AS Action,
+            SELECT id AS Id, actor_role AS ActorRole, actor_id AS ActorId, actor_unit AS ActorUnit, action AS Action,
                    CAST(certificate_id AS TEXT) AS CertificateId, CAST(child_id AS TEXT) AS ChildId, outcome AS Outcome,
                    CAST(occurred_at AS TEXT) AS OccurredAt
-            FROM audit_events ORDER BY id
-            """)).ToList();
+            FROM audit_events WHERE id > @Watermark ORDER BY id
+            """, new { Watermark = _auditWatermark })).ToList();
+    }
+
+    /// <summary>How many audit events written since this test's set-up match <paramref name="where"/>.</summary>
+    protected async Task<long> AuditCount(string where = "1 = 1", object? parameters = null)
+    {
+        var all = new DynamicParameters(parameters);
+        all.Add("AuditWatermark", _auditWatermark);
+        await using var connection = await App.Database.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM audit_events WHERE id > @AuditWatermark AND ({where})", all);
     }
 
     protected async Task<string?> ChildId(string personnummer)
@@ -83,6 +134,7 @@ public abstract class IntegrationTest(Engine engine)
     /// <summary>An audit row as text; settable properties because SQLite reports all-NULL columns as blobs.</summary>
     public sealed record AuditRow
     {
+        public long Id { get; init; }
         public string ActorRole { get; init; } = "";
         public string ActorId { get; init; } = "";
         public string? ActorUnit { get; init; }
@@ -93,3 +145,10 @@ public abstract class IntegrationTest(Engine engine)
         public string OccurredAt { get; init; } = "";
     }
 }
+
+/// <summary>
+/// On an <see cref="IntegrationTest"/> fixture or test: each test gets a database of its own, and a host like the
+/// fixture's on it, instead of the shared one Respawn empties, because it needs an audit table with nothing else in it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method)]
+public sealed class FreshDatabaseAttribute : Attribute;

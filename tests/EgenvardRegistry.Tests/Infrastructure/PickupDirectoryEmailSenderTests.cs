@@ -19,7 +19,7 @@ public sealed class PickupDirectoryEmailSenderTests
         _root = Directory.CreateTempSubdirectory("egenvard-mail-").FullName;
         _folder = Path.Combine(_root, "data", "mail"); // not there yet: the sender creates it
         _sender = new PickupDirectoryEmailSender(
-            _folder, new SmtpOptions().FromAddress(), new FakeClock(), NullLogger<PickupDirectoryEmailSender>.Instance);
+            _folder, new SmtpOptions().FromAddress(), TestClock.Create(), NullLogger<PickupDirectoryEmailSender>.Instance);
     }
 
     [TearDown]

@@ -2,13 +2,15 @@ using EgenvardRegistry.Infrastructure.Auth;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Time.Testing;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
 /// <summary>
-/// The whole service over the real HTTP pipeline, on one engine, with a fake clock and captured logs; the scheduler is
-/// off unless a test turns it on. <paramref name="services"/> adds or replaces services after the application's own.
-/// The environment is "Testing" unless a host needs Development (the development sign-in page of the web pages).
+/// The whole service over the real HTTP pipeline, on one engine, with a <see cref="FakeTimeProvider"/> clock (see
+/// <see cref="TestClock"/>) and captured logs; the scheduler is off unless a test turns it on. <paramref name="services"/>
+/// adds or replaces services after the application's own. The environment is "Testing" unless a host needs Development
+/// (the development sign-in page of the web pages).
 /// </summary>
 public sealed class RegistryApp(
     TestDatabase database,
@@ -28,7 +30,7 @@ public sealed class RegistryApp(
 
     public TestDatabase Database { get; } = database;
 
-    public FakeClock Clock { get; } = new();
+    public FakeTimeProvider Clock { get; } = TestClock.Create();
 
     public CapturedLogs Logs { get; } = new();
 
@@ -75,6 +77,9 @@ public sealed class RegistryApp(
             services?.Invoke(testServices);
         });
     }
+
+    /// <summary>A host like this one (settings, services, environment) on another database, not yet started.</summary>
+    public RegistryApp WithDatabase(TestDatabase other) => new(other, extraSettings, services, environment);
 
     public HttpClient ClientFor(string? token)
     {

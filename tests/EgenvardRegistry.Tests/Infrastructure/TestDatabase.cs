@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
+using Respawn;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
@@ -16,6 +17,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     private readonly string? _adminConnectionString;
     private readonly string? _sqliteFolder;
+    private readonly Lazy<Task<Respawner>> _respawner;
 
     private TestDatabase(Engine engine, string connectionString, string? adminConnectionString, string? sqliteFolder)
     {
@@ -23,6 +25,7 @@ public sealed class TestDatabase : IAsyncDisposable
         ConnectionString = connectionString;
         _adminConnectionString = adminConnectionString;
         _sqliteFolder = sqliteFolder;
+        _respawner = new(CreateRespawnerAsync);
     }
 
     public Engine Engine { get; }
@@ -65,55 +68,31 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Empties every table but the migration journal and Quartz's <c>qrtz_*</c> tables (the small stand-in for
-    /// Respawn), past the triggers that make tables append-only: the tests connect as superuser, which may skip them,
-    /// the application's role may not. A running clustered scheduler keeps its state in the Quartz tables.
+    /// Empties the registry's tables with Respawn, except the migration journal and <c>audit_events</c>: its triggers
+    /// refuse UPDATE, DELETE and TRUNCATE by design, from the tests too, so audit rows outlive the test that wrote them
+    /// (<see cref="IntegrationTest"/> reads only its own). Only the <c>public</c> schema: a scheduler's tables in a
+    /// schema of their own are left to the scheduler.
     /// </summary>
     public async Task ResetAsync()
     {
         await using var connection = await OpenAsync();
-        if (Engine == Engine.Postgres)
+        var respawner = await _respawner.Value;
+        await respawner.ResetAsync(connection);
+    }
+
+    /// <summary>Respawn reads the tables and their foreign keys once, when it is created, and keeps the statements.</summary>
+    private async Task<Respawner> CreateRespawnerAsync()
+    {
+        // PostgreSQL gets one TRUNCATE … CASCADE. SQLite gets a DELETE per table, referencing tables first, inside a
+        // transaction, where SQLite ignores Respawn's PRAGMA foreign_keys = OFF: the order alone satisfies the keys.
+        // No reseed: no table reset has a counter, and audit_events keeps its own (sqlite_sequence, identity).
+        await using var connection = await OpenAsync();
+        return await Respawner.CreateAsync(connection, new RespawnerOptions
         {
-            var tables = (await connection.QueryAsync<string>("""
-                SELECT quote_ident(table_name) FROM information_schema.tables
-                WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name <> 'schema_migrations'
-                  AND table_name NOT LIKE 'qrtz\_%'
-                """)).ToList();
-            if (tables.Count > 0)
-            {
-                // In the replica role ordinary triggers, TRUNCATE triggers included, do not fire; SET LOCAL ends with the transaction.
-                await using var transaction = await connection.BeginTransactionAsync();
-                await connection.ExecuteAsync("SET LOCAL session_replication_role = replica", transaction: transaction);
-                await connection.ExecuteAsync($"TRUNCATE {string.Join(", ", tables)} RESTART IDENTITY CASCADE", transaction: transaction);
-                await transaction.CommitAsync();
-            }
-            return;
-        }
-        var sqliteTables = (await connection.QueryAsync<string>("""
-            SELECT name FROM sqlite_master
-            WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'
-            """)).ToList();
-        await connection.ExecuteAsync("PRAGMA foreign_keys = OFF");
-        await using (var transaction = await connection.BeginTransactionAsync())
-        {
-            // SQLite cannot switch triggers off: drop them, empty the tables, and create them again from their own SQL.
-            var triggers = (await connection.QueryAsync<(string Name, string Sql)>(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'", transaction: transaction)).ToList();
-            foreach (var trigger in triggers)
-            {
-                await connection.ExecuteAsync($"DROP TRIGGER \"{trigger.Name}\"", transaction: transaction);
-            }
-            foreach (var table in sqliteTables)
-            {
-                await connection.ExecuteAsync($"DELETE FROM \"{table}\"", transaction: transaction);
-            }
-            foreach (var trigger in triggers)
-            {
-                await connection.ExecuteAsync(trigger.Sql, transaction: transaction);
-            }
-            await transaction.CommitAsync();
-        }
-        await connection.ExecuteAsync("PRAGMA foreign_keys = ON");
+            DbAdapter = Engine == Engine.Postgres ? DbAdapter.Postgres : DbAdapter.Sqlite,
+            SchemasToInclude = Engine == Engine.Postgres ? ["public"] : [],
+            TablesToIgnore = ["schema_migrations", "audit_events"],
+        });
     }
 
     public async ValueTask DisposeAsync()

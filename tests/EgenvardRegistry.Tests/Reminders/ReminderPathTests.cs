@@ -194,7 +194,7 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
     public async Task Run_OnTheDaySummerTimeBegins_CountsDaysInStockholm()
     {
         // 00:30 on 28 March 2027 in Stockholm is still 27 March in UTC; clocks jump from 02:00 to 03:00 that night.
-        Clock.Set(new DateTimeOffset(2027, 3, 27, 23, 30, 0, TimeSpan.Zero));
+        Clock.SetUtcNow(new DateTimeOffset(2027, 3, 27, 23, 30, 0, TimeSpan.Zero));
         await IssueOk(Samples.Certificate(validFrom: "2026-04-12", validUntil: "2027-04-11", followUpOn: "2026-10-01"));
 
         var counts = Counts(await Run());
@@ -273,7 +273,7 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
         await IssueExpiringIn(14);
         await IssueExpiringIn(7, measure: "oxygen");
         var cycle = app.Services.GetRequiredService<IReminderCycle>();
-        app.Clock.Set(Clock.GetUtcNow());
+        app.Clock.SetUtcNow(Clock.GetUtcNow());
 
         var down = await cycle.RunAsync(CancellationToken.None);
         await using var back = new FaultySmtpServer(port);
@@ -314,7 +314,7 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
             await IssueExpiringIn(i % 15, measure: MeasureNumber(i % 7), childPnr: i < 12 ? Samples.ChildPnr : Samples.OtherChildPnr);
         }
         await using var second = new RegistryApp(_database, SmtpSettings(_smtp.Port));
-        second.Clock.Set(Clock.GetUtcNow());
+        second.Clock.SetUtcNow(Clock.GetUtcNow());
         var store = App.Services.GetRequiredService<ReminderStore>();
         await store.ScanAsync(ReminderRules.Bands(Clock.Today, new ReminderOptions().Thresholds()), Clock.Today, Clock.GetUtcNow(),
             CancellationToken.None);

@@ -144,7 +144,7 @@ public sealed class VerificationTests(Engine engine) : IntegrationTest(engine)
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(problem.ErrorFields(), Is.EqualTo(new[] { field }));
         Assert.That(problem.ToJsonString(), Does.Not.Contain("201503122383"));
-        Assert.That(await Count("audit_events"), Is.EqualTo(0));
+        Assert.That(await AuditCount(), Is.EqualTo(0));
     }
 
     [Test]
@@ -157,6 +157,6 @@ public sealed class VerificationTests(Engine engine) : IntegrationTest(engine)
                 new JsonObject { ["personnummer"] = Samples.ChildPnr, ["measure"] = "insulin" });
             Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         }
-        Assert.That(await Count("audit_events", "action = 'verification'"), Is.EqualTo(0));
+        Assert.That(await AuditCount("action = 'verification'"), Is.EqualTo(0));
     }
 }

@@ -97,7 +97,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
     public async Task GuardianPage_AccessLog_ShowsUnitAndStockholmTime_ButNoStaffIds()
     {
         var alva = await IssueOk();
-        Clock.Set(FakeClock.Default.AddHours(1)); // 10:00 in Stockholm
+        Clock.SetUtcNow(TestClock.Reference.AddHours(1)); // 10:00 in Stockholm
         await Verify(Samples.ChildPnr, "insulin");
         (await Client(Tokens.Clinician(sub: "clinician-secret-id")).GetAsync($"/api/certificates/{alva}")).Dispose();
 

@@ -77,7 +77,7 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Personnummer-error\">Skriv ett giltigt personnummer"));
         Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Measure-error\">Välj vilken åtgärd det gäller."));
         Assert.That(html, Does.Contain("aria-invalid=\"true\""));
-        Assert.That(await Count("audit_events", "action = 'verification'"), Is.EqualTo(0));
+        Assert.That(await AuditCount("action = 'verification'"), Is.EqualTo(0));
     }
 
     [Test]

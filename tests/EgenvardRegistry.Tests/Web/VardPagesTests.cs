@@ -441,7 +441,7 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That(await Count("certificates"), Is.EqualTo(0));
-        Assert.That(await Count("audit_events"), Is.EqualTo(0));
+        Assert.That(await AuditCount(), Is.EqualTo(0));
     }
 
     [Test]

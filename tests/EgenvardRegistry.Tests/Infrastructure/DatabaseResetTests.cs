@@ -1,0 +1,149 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Dapper;
+
+namespace EgenvardRegistry.Tests.Infrastructure;
+
+/// <summary>
+/// The reset every <see cref="IntegrationTest"/> starts with: Respawn empties the registry's tables, and leaves the
+/// migration journal and the append-only audit table, triggers included, as they are. Each test has a fresh database,
+/// so Respawn first reads it here, after the data is in, and the audit table holds only the test's own rows.
+/// </summary>
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+[FreshDatabase]
+public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
+{
+    private static readonly string[] Kept = ["schema_migrations", "audit_events"];
+
+    [Test]
+    public async Task Reset_EmptiesEveryTable_ButTheMigrationJournalAndTheAuditTable()
+    {
+        await FillEveryTable();
+        var tables = await Tables();
+        var before = await RowCounts(tables);
+        var auditBefore = await AuditRows();
+
+        await App.Database.ResetAsync();
+
+        var after = await RowCounts(tables);
+        var emptied = tables.Except(Kept).ToList();
+        Assert.That(tables, Is.SupersetOf(new[]
+        {
+            "children", "guardians", "certificates", "certificate_guardians", "certificate_measures", "certificate_shares",
+            "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events",
+        }));
+        Assert.That(emptied.Where(table => before[table] == 0), Is.Empty, "the scenario writes to every table the reset empties");
+        Assert.That(emptied.Where(table => after[table] != 0), Is.Empty);
+        Assert.That(after["schema_migrations"], Is.EqualTo(before["schema_migrations"]).And.GreaterThan(0));
+        Assert.That(after["audit_events"], Is.EqualTo(before["audit_events"]).And.GreaterThan(0));
+        Assert.That(await AuditRows(), Is.EqualTo(auditBefore));
+    }
+
+    [Test]
+    public async Task Reset_LeavesTheAuditTriggersInPlace_StillRefusingDeletes()
+    {
+        await FillEveryTable();
+        var auditBefore = await AuditRows();
+
+        await App.Database.ResetAsync();
+
+        Assert.That(await AuditTriggerNames(), Is.EqualTo(Engine == Engine.Postgres
+            ? new[] { "audit_events_no_truncate", "audit_events_no_update_or_delete" }
+            : new[] { "audit_events_no_delete", "audit_events_no_update" }));
+        // The tests' own connection, superuser on PostgreSQL, is refused too: nothing switched the triggers off.
+        Assert.That(async () => await Execute("DELETE FROM audit_events"),
+            Throws.InstanceOf<DbException>().With.Message.Contains("audit_events is append-only"));
+        Assert.That(await AuditRows(), Is.EqualTo(auditBefore));
+    }
+
+    [Test]
+    public async Task Reset_KeepsAuditIdsGrowing_SoAWatermarkTakenBeforeItStillHolds()
+    {
+        await IssueOk();
+        var lastBefore = (await AuditRows())[^1].Id;
+
+        await App.Database.ResetAsync();
+        await IssueOk();
+
+        // The audit rows stay and so does their counter (SQLite's sqlite_sequence, PostgreSQL's identity): no id is used twice.
+        Assert.That((await AuditRows()).Select(row => row.Id), Is.EqualTo(new[] { lastBefore, lastBefore + 1 }));
+    }
+
+    /// <summary>Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency key, reminders.</summary>
+    private async Task FillEveryTable()
+    {
+        var until = Clock.Today.AddDays(7);
+        using var issue = new HttpRequestMessage(HttpMethod.Post, "/api/certificates")
+        {
+            Content = JsonContent.Create(Samples.Certificate(validFrom: Iso(until.AddMonths(-12)), validUntil: Iso(until),
+                followUpOn: Iso(until.AddMonths(-6)))),
+        };
+        issue.Headers.Add("Idempotency-Key", "reset-test");
+        using var issued = await Client(Tokens.Clinician()).SendAsync(issue);
+        Assert.That(issued.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        var other = await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr));
+        using var renew = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{other}/renewals")
+        {
+            Content = JsonContent.Create(new { validFrom = "2027-08-01", validUntil = "2028-07-31", followUpOn = "2028-02-01" }),
+        };
+        renew.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
+        using var renewed = await Client(Tokens.Clinician()).SendAsync(renew);
+        Assert.That(renewed.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        using var run = await Client(Tokens.Admin()).PostAsync("/api/admin/reminders/run", null);
+        Assert.That(run.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+    }
+
+    private async Task<IReadOnlyList<string>> Tables()
+    {
+        await using var connection = await App.Database.OpenAsync();
+        return (await connection.QueryAsync<string>(Engine == Engine.Postgres
+            ? "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+            : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).ToList();
+    }
+
+    /// <summary>Every row of each table, the audit table's included, not only this test's (the database is its own).</summary>
+    private async Task<Dictionary<string, long>> RowCounts(IEnumerable<string> tables)
+    {
+        await using var connection = await App.Database.OpenAsync();
+        var counts = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            counts[table] = await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM \"{table}\"");
+        }
+        return counts;
+    }
+
+    private async Task<IReadOnlyList<string>> AuditTriggerNames()
+    {
+        await using var connection = await App.Database.OpenAsync();
+        return (await connection.QueryAsync<string>(Engine == Engine.Postgres
+            ? "SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY tgname"
+            : "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_events' ORDER BY name")).ToList();
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>Respawn resets PostgreSQL's <c>public</c> schema only: a scheduler keeps its tables in a schema of its own.</summary>
+[TestFixture(Engine.Postgres)]
+[FreshDatabase]
+public sealed class DatabaseResetSchemaTests(Engine engine) : IntegrationTest(engine)
+{
+    [Test]
+    public async Task Reset_LeavesTablesInOtherSchemasAlone()
+    {
+        await Execute("CREATE SCHEMA hangfire; CREATE TABLE hangfire.job (id bigint PRIMARY KEY); INSERT INTO hangfire.job VALUES (1)");
+        await IssueOk();
+
+        await App.Database.ResetAsync();
+
+        await using var connection = await App.Database.OpenAsync();
+        Assert.That(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM hangfire.job"), Is.EqualTo(1));
+        Assert.That(await Count("certificates"), Is.EqualTo(0));
+    }
+}
