@@ -60,7 +60,7 @@ public sealed class PickupDirectoryEmailSenderTests
             Port = server.Port,
             From = SmtpOptions.DefaultFrom,
             Security = "none",
-        }), new FakeClock(), NullLogger<SmtpEmailSender>.Instance);
+        }), TestClock.Create(), NullLogger<SmtpEmailSender>.Instance);
 
         await _sender.SendOneAsync(message);
         await smtp.SendOneAsync(message);

@@ -43,7 +43,7 @@ public sealed class SmtpEmailSenderTests
         Assert.That(mail.Headers["List-Unsubscribe"], Is.EqualTo($"<{MailSamples.Reminder().UnsubscribeUrl.AbsoluteUri}>"));
         Assert.That(mail.Headers["List-Unsubscribe-Post"], Is.EqualTo("List-Unsubscribe=One-Click"));
         Assert.That(mail.Headers["Auto-Submitted"], Is.EqualTo("auto-generated"));
-        Assert.That(mail.Date, Is.EqualTo(FakeClock.Default));
+        Assert.That(mail.Date, Is.EqualTo(TestClock.Reference));
         Assert.That(mail.To.Mailboxes.Select(to => (to.Name, to.Address)), Is.EqualTo(new[] { ("Sara Lind", MailSamples.GuardianEmail) }));
         Assert.That(mail.From.Mailboxes.Select(from => (from.Name, from.Address)),
             Is.EqualTo(new[] { ("Egenvårdsregistret", "noreply@region.example.se") }));
@@ -411,7 +411,9 @@ public sealed class SmtpEmailSenderTests
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using var certificate = request.CreateSelfSigned(FakeClock.Default.AddDays(-1), FakeClock.Default.AddYears(10));
+        // The TLS stack checks validity on the machine's clock, not the app's: valid from yesterday, whatever day it is.
+        var now = TimeProvider.System.GetUtcNow();
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1));
         // Through PKCS#12, so the private key is one the TLS stack can use on every platform.
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pfx), password: null);
     }
@@ -427,7 +429,7 @@ public sealed class SmtpEmailSenderTests
             Password = password,
             TimeoutSeconds = timeoutSeconds,
         }),
-        new FakeClock(),
+        TestClock.Create(),
         NullLogger<SmtpEmailSender>.Instance);
 
     private async Task Send(EmailMessage message, int? port = null, int timeoutSeconds = 10, string security = "none",

@@ -70,7 +70,7 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
         var refused = await Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the refused first attempt");
         await Dispatches(2);
         var stillWaiting = await Outbox();
-        Clock.AdjustTo(refused[0].NextAttemptAt);
+        Clock.SetUtcNow(refused[0].NextAttemptAt);
         var sent = await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the retry, sent by itself");
         await Dispatches(2);
 
@@ -114,10 +114,10 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
 
         RunDailyScan();
         var first = await Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the first attempt");
-        Clock.AdjustTo(first[0].NextAttemptAt);
+        Clock.SetUtcNow(first[0].NextAttemptAt);
         var second = await Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 2 }], "the second attempt, still down");
         _smtp = StartSmtp();
-        Clock.AdjustTo(second[0].NextAttemptAt);
+        Clock.SetUtcNow(second[0].NextAttemptAt);
         var sent = await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the message, once the server is back");
         await Dispatches(2);
 
@@ -139,7 +139,7 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
             Assert.That(dropping.Connections, Is.GreaterThanOrEqualTo(1));
         }
         _smtp = StartSmtp();
-        Clock.AdjustTo(dropped[0].NextAttemptAt);
+        Clock.SetUtcNow(dropped[0].NextAttemptAt);
         await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the message after the drop");
         await Dispatches(2);
 
