@@ -68,11 +68,11 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
 
         RunDailyScan();
         var refused = await Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the refused first attempt");
-        await Dispatches(2);
+        await Dispatches(1);
         var stillWaiting = await Outbox();
         Clock.SetUtcNow(refused[0].NextAttemptAt);
         var sent = await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the retry, sent by itself");
-        await Dispatches(2);
+        await Dispatches(1);
 
         Assert.That(stillWaiting, Is.EqualTo(refused), "nothing is sent before its back-off is due");
         Assert.That(refused[0].NextAttemptAt - refused[0].CreatedAt, Is.InRange(TimeSpan.FromSeconds(48), TimeSpan.FromSeconds(72)),
@@ -93,7 +93,7 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
 
         RunDailyScan();
         var failed = await Until(() => Outbox(), rows => rows is [{ Status: "failed" }], "the permanent failure");
-        await Dispatches(2);
+        await Dispatches(1);
         var admin = await App.SignInAsync("admin");
         var page = await admin.GetPage("/admin");
         using var retry = await admin.PostForm($"/admin?handler=Retry&id={failed[0].Id}", page, ("id", failed[0].Id.ToString()));
@@ -119,7 +119,7 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
         _smtp = StartSmtp();
         Clock.SetUtcNow(second[0].NextAttemptAt);
         var sent = await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the message, once the server is back");
-        await Dispatches(2);
+        await Dispatches(1);
 
         Assert.That(second[0].NextAttemptAt - first[0].NextAttemptAt, Is.GreaterThan(TimeSpan.FromSeconds(90)), "the back-off doubles");
         Assert.That(sent[0].Attempts, Is.EqualTo(3));
@@ -141,7 +141,7 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
         _smtp = StartSmtp();
         Clock.SetUtcNow(dropped[0].NextAttemptAt);
         await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the message after the drop");
-        await Dispatches(2);
+        await Dispatches(1);
 
         Assert.That(Smtp.Received, Has.Count.EqualTo(1));
         Assert.That(dropped[0].LastError, Does.Contain("connection").IgnoreCase.And.Not.Contain("sara.lind"));
