@@ -17,6 +17,13 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [[ -e /usr/share/zoneinfo/Europe/Stockholm ]] || missing+=(tzdata)
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# EGENVARD_TEST_FAKETIME moves the machine's clock for the test run (libfaketime syntax: '+365d', '@2030-12-31 22:58:30'),
+# to show that no test depends on the real date or time of day.
+moved_clock=()
+if [[ -n ${EGENVARD_TEST_FAKETIME:-} ]]; then
+    command -v faketime >/dev/null || missing+=(faketime)
+    moved_clock=(faketime -f "$EGENVARD_TEST_FAKETIME")
+fi
 
 if ((${#missing[@]})); then
     [[ $(id -u) -eq 0 ]] || die "missing packages (${missing[*]}) and not running as root"
@@ -112,7 +119,8 @@ RESULTS_DIR="$REPO_ROOT/TestResults"
 rm -rf "$RESULTS_DIR"
 
 test_rc=0
-dotnet test EgenvardRegistry.sln -c Release \
+[[ ${#moved_clock[@]} -eq 0 ]] || log "the tests run with the clock moved: $EGENVARD_TEST_FAKETIME"
+"${moved_clock[@]}" dotnet test EgenvardRegistry.sln -c Release \
     --logger "trx;LogFilePrefix=results" \
     --results-directory "$RESULTS_DIR" \
     "$@" || test_rc=$?
