@@ -34,7 +34,7 @@ public sealed class ClusteredSchedulerTests
         }
         _storage = _nodes[0].Services.GetRequiredService<JobStorage>();
         // Each node scans once as it starts; the test begins when both have.
-        await Until(() => ScanJobs().Count(job => job.State == SucceededState.StateName) >= 2, "both start-up scans");
+        await Eventually.Until(() => ScanJobs().Count(job => job.State == SucceededState.StateName) >= 2, "both start-up scans");
     }
 
     [OneTimeTearDown]
@@ -58,12 +58,13 @@ public sealed class ClusteredSchedulerTests
 
         // 07:00 arrives: Hangfire's schedulers run on the real clock, so the daily job is stored as registered a day ago,
         // and its last 07:00 is due; both nodes' schedulers see it at their next poll.
-        var aDayAgo = new RecurringJobManager(_storage, JobFilterProviders.Providers, new DefaultTimeZoneResolver(), () => DateTime.UtcNow.AddDays(-1));
+        var aDayAgo = new RecurringJobManager(_storage, JobFilterProviders.Providers, new DefaultTimeZoneResolver(),
+            () => HangfireNow().AddDays(-1));
         aDayAgo.RemoveIfExists(ReminderJobs.ScanId);
         aDayAgo.AddOrUpdate<ReminderJobs>(ReminderJobs.ScanId, job => job.ScanAsync(CancellationToken.None), "0 7 * * *", RecurringJobs.InStockholm);
-        await Until(() => Directory.GetFiles(_mail, "*.eml").Length > 0, "the reminder in the pickup folder");
-        await Until(() => DailyScanJobs().All(job => job.State == SucceededState.StateName)
-            && _storage.RecurringJobs().Single(job => job.Id == ReminderJobs.ScanId).NextExecution > DateTime.UtcNow,
+        await Eventually.Until(() => Directory.GetFiles(_mail, "*.eml").Length > 0, "the reminder in the pickup folder");
+        await Eventually.Until(() => DailyScanJobs().All(job => job.State == SucceededState.StateName)
+            && _storage.RecurringJobs().Single(job => job.Id == ReminderJobs.ScanId).NextExecution > HangfireNow(),
             "the daily firing done and the next one scheduled");
 
         Assert.That(_storage.GetMonitoringApi().Servers(), Has.Count.EqualTo(2), "both nodes run a Hangfire server");
@@ -92,21 +93,8 @@ public sealed class ClusteredSchedulerTests
                 connection.GetJobParameter(job.Id, "RecurringJobId"))))];
     }
 
-    private List<ScanJob> DailyScanJobs() => [.. ScanJobs().Where(job => job.RecurringJobId == ReminderJobs.ScanId)];
+    /// <summary>Hangfire's schedulers read the machine's clock; the test's times are relative to it, never a date.</summary>
+    private static DateTime HangfireNow() => TimeProvider.System.GetUtcNow().UtcDateTime;
 
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(SchedulerTests.Patience);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Waited {SchedulerTests.Patience} for {what}.");
-            }
-        }
-    }
+    private List<ScanJob> DailyScanJobs() => [.. ScanJobs().Where(job => job.RecurringJobId == ReminderJobs.ScanId)];
 }

@@ -17,7 +17,6 @@ namespace EgenvardRegistry.Tests.Reminders;
 [TestFixture(Engine.Postgres)]
 public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engine)
 {
-    private static readonly TimeSpan Patience = SchedulerTests.Patience;
     private readonly int _port = FaultySmtpServer.ClosedPort();
     private FaultySmtpServer? _smtp;
     private TestDatabase _database = null!;
@@ -67,11 +66,11 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
         Smtp.Next(SmtpFault.Reject451AtEndOfData);
 
         RunDailyScan();
-        var refused = await Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the refused first attempt");
+        var refused = await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the refused first attempt");
         await Dispatches(1);
         var stillWaiting = await Outbox();
         Clock.SetUtcNow(refused[0].NextAttemptAt);
-        var sent = await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the retry, sent by itself");
+        var sent = await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the retry, sent by itself");
         await Dispatches(1);
 
         Assert.That(stillWaiting, Is.EqualTo(refused), "nothing is sent before its back-off is due");
@@ -92,12 +91,12 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
         Smtp.Next(SmtpFault.Reject550AtRcpt);
 
         RunDailyScan();
-        var failed = await Until(() => Outbox(), rows => rows is [{ Status: "failed" }], "the permanent failure");
+        var failed = await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "failed" }], "the permanent failure");
         await Dispatches(1);
         var admin = await App.SignInAsync("admin");
         var page = await admin.GetPage("/admin");
         using var retry = await admin.PostForm($"/admin?handler=Retry&id={failed[0].Id}", page, ("id", failed[0].Id.ToString()));
-        var sent = await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the retried message, sent by itself");
+        var sent = await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the retried message, sent by itself");
 
         Assert.That(failed[0].Attempts, Is.EqualTo(1), "a 5xx is not tried again by itself");
         Assert.That(page, Does.Contain(failed[0].Id.ToString()).And.Contain("Försök igen"));
@@ -113,12 +112,12 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
         await StopSmtp();
 
         RunDailyScan();
-        var first = await Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the first attempt");
+        var first = await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the first attempt");
         Clock.SetUtcNow(first[0].NextAttemptAt);
-        var second = await Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 2 }], "the second attempt, still down");
+        var second = await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 2 }], "the second attempt, still down");
         _smtp = StartSmtp();
         Clock.SetUtcNow(second[0].NextAttemptAt);
-        var sent = await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the message, once the server is back");
+        var sent = await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the message, once the server is back");
         await Dispatches(1);
 
         Assert.That(second[0].NextAttemptAt - first[0].NextAttemptAt, Is.GreaterThan(TimeSpan.FromSeconds(90)), "the back-off doubles");
@@ -135,12 +134,12 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
         await using (var dropping = new RawSmtpFaultServer(RawSmtpFault.DropDuringData, _port))
         {
             RunDailyScan();
-            dropped = await Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the dropped attempt");
+            dropped = await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "pending", Attempts: 1 }], "the dropped attempt");
             Assert.That(dropping.Connections, Is.GreaterThanOrEqualTo(1));
         }
         _smtp = StartSmtp();
         Clock.SetUtcNow(dropped[0].NextAttemptAt);
-        await Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the message after the drop");
+        await Eventually.Until(() => Outbox(), rows => rows is [{ Status: "sent" }], "the message after the drop");
         await Dispatches(1);
 
         Assert.That(Smtp.Received, Has.Count.EqualTo(1));
@@ -167,28 +166,7 @@ public sealed class ReminderDeliveryTests(Engine engine) : IntegrationTest(engin
     {
         var monitoring = _storage.GetMonitoringApi();
         var target = monitoring.SucceededListCount() + count;
-        await Until(() => Task.FromResult(monitoring.SucceededListCount()), done => done >= target, $"{count} more dispatch runs");
-    }
-
-    private static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, string what)
-    {
-        using var deadline = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            var value = await read();
-            if (done(value))
-            {
-                return value;
-            }
-            try
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Waited {Patience} for {what}; last seen: {value}");
-            }
-        }
+        await Eventually.Until(() => Task.FromResult(monitoring.SucceededListCount()), done => done >= target, $"{count} more dispatch runs");
     }
 
     private async Task<List<OutboxRow>> Outbox()

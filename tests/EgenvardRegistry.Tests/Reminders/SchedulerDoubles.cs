@@ -1,5 +1,6 @@
 using EgenvardRegistry.Reminders;
 using Hangfire;
+using EgenvardRegistry.Tests.Infrastructure;
 using Hangfire.Storage;
 
 namespace EgenvardRegistry.Tests.Reminders;
@@ -61,26 +62,7 @@ public static class HangfireStore
         return connection.GetJobData(jobId)?.State;
     }
 
-    /// <summary>Waits until a job reaches <paramref name="state"/>, looking every 50 ms, at most <paramref name="patience"/>.</summary>
-    public static async Task<string?> WaitForState(this JobStorage storage, string jobId, string state, TimeSpan patience)
-    {
-        using var deadline = new CancellationTokenSource(patience);
-        while (!deadline.IsCancellationRequested)
-        {
-            var current = storage.StateOf(jobId);
-            if (current == state)
-            {
-                return current;
-            }
-            try
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-        return storage.StateOf(jobId);
-    }
+    /// <summary>Waits until a job reaches <paramref name="state"/>; the state it ended in.</summary>
+    public static Task<string?> WaitForState(this JobStorage storage, string jobId, string state) =>
+        Eventually.Until(() => Task.FromResult(storage.StateOf(jobId)), current => current == state, $"job {jobId} to be {state}");
 }

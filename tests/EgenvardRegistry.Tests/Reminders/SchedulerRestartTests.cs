@@ -40,7 +40,7 @@ public sealed class SchedulerRestartTests
         after.Clock.SetUtcNow(due);
         _ = after.Server;
         var storage = after.Services.GetRequiredService<JobStorage>();
-        await Until(() => smtp.Received.Count == 1, "the waiting reminder, sent by the restarted node");
+        await Eventually.Until(() => smtp.Received.Count == 1, "the waiting reminder, sent by the restarted node");
 
         Assert.That(storage.RecurringJobs().Select(job => job.Id),
             Is.EquivalentTo(new[] { ReminderJobs.ScanId, ReminderJobs.DispatchId, PurgeJob.Id }));
@@ -52,7 +52,7 @@ public sealed class SchedulerRestartTests
     private static async Task<DateTimeOffset> WaitForRetry(TestDatabase database)
     {
         DateTimeOffset? due = null;
-        await Until(() =>
+        await Eventually.Until(() =>
         {
             using var connection = database.OpenAsync().GetAwaiter().GetResult();
             due = connection.QuerySingleOrDefault<DateTimeOffset?>(
@@ -60,21 +60,5 @@ public sealed class SchedulerRestartTests
             return due is not null;
         }, "the refused first attempt");
         return due!.Value;
-    }
-
-    private static async Task Until(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(SchedulerTests.Patience);
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(50, deadline.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                Assert.Fail($"Waited {SchedulerTests.Patience} for {what}.");
-            }
-        }
     }
 }

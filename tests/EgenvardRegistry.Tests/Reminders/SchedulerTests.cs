@@ -21,7 +21,7 @@ namespace EgenvardRegistry.Tests.Reminders;
 [TestFixture(Engine.Postgres)]
 public sealed class SchedulerTests(Engine engine)
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    public static readonly TimeSpan Patience = Eventually.Patience;
 
     // Not the default, so the job is seen to take the setting; it never fires (no 31 February), so no scan of the cron's
     // own interferes with a test whatever the time of day.
@@ -127,7 +127,7 @@ public sealed class SchedulerTests(Engine engine)
         var client = _app.Services.GetRequiredService<IBackgroundJobClient>();
 
         var jobId = client.Enqueue<ReminderJobs>(job => job.ScanAsync(CancellationToken.None));
-        var state = await _storage.WaitForState(jobId, DeletedState.StateName, Patience);
+        var state = await _storage.WaitForState(jobId, DeletedState.StateName);
 
         Assert.That(state, Is.EqualTo(DeletedState.StateName));
         Assert.That(_cycle.Scans, Is.EqualTo(scans + 1), "tried once, not retried");

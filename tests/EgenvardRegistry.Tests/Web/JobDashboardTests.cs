@@ -117,7 +117,7 @@ public sealed class JobDashboardTests(Engine engine)
         }
         var storage = _app.Services.GetRequiredService<JobStorage>();
         var jobId = _app.Services.GetRequiredService<IBackgroundJobClient>().Enqueue<ReminderJobs>(job => job.ScanAsync(CancellationToken.None));
-        Assert.That(await storage.WaitForState(jobId, SucceededState.StateName, SchedulerTests.Patience), Is.EqualTo(SucceededState.StateName));
+        Assert.That(await storage.WaitForState(jobId, SucceededState.StateName), Is.EqualTo(SucceededState.StateName));
         var admin = await _app.SignInAsync(Roles.Admin);
 
         var pages = new[] { "/admin/jobb", "/admin/jobb/jobs/succeeded", $"/admin/jobb/jobs/details/{jobId}", "/admin/jobb/recurring" };
