@@ -1,8 +1,5 @@
 using System.Net;
-using Dapper;
-using EgenvardRegistry.Audit;
 using EgenvardRegistry.Infrastructure.Auth;
-using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -137,93 +134,4 @@ public static class ReminderEndpoints
         <body><main><h1>{title}</h1>{body}</main></body>
         </html>
         """, "text/html; charset=utf-8", statusCode: status);
-}
-
-/// <summary>What administrators and unsubscribe links do to the outbox and to guardians' reminder settings.</summary>
-public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider time)
-{
-    private const string ItemColumns = """
-        n.id, n.certificate_id, g.name AS guardian_name, n.threshold_days, n.status, n.attempts, n.next_attempt_at,
-        n.last_error, n.created_at, n.sent_at
-        """;
-
-    public async Task<NotificationPage> ListAsync(string? status, int limit, int offset, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var filter = status is null ? "" : "WHERE n.status = @Status";
-        var rows = (await connection.QueryAsync<NotificationRow>(new CommandDefinition($"""
-            SELECT {ItemColumns}
-            FROM notifications n
-            JOIN guardians g ON g.id = n.guardian_id
-            {filter}
-            ORDER BY n.created_at DESC, n.id
-            LIMIT @Take OFFSET @Offset
-            """, new { Status = status, Take = limit + 1, Offset = offset }, transaction, cancellationToken: cancellationToken))).ToList();
-        await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.NotificationsRead, AuditOutcomes.Ok),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new NotificationPage([.. rows.Take(limit).Select(row => row.ToItem())], rows.Count > limit ? offset + limit : null);
-    }
-
-    /// <returns>The notification after the call (null when there is none), and whether it was put back in the queue.</returns>
-    public async Task<(NotificationItem? Item, bool Retried)> RetryAsync(Guid id, Caller caller, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var retried = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE notifications SET status = 'pending', attempts = 0, next_attempt_at = @Now
-            WHERE id = @Id AND status = 'failed'
-            """, new { Id = id, Now = now }, transaction, cancellationToken: cancellationToken)) == 1;
-        var row = await connection.QuerySingleOrDefaultAsync<NotificationRow>(new CommandDefinition($"""
-            SELECT {ItemColumns}, c.child_id
-            FROM notifications n
-            JOIN guardians g ON g.id = n.guardian_id
-            JOIN certificates c ON c.id = n.certificate_id
-            WHERE n.id = @Id
-            """, new { Id = id }, transaction, cancellationToken: cancellationToken));
-        if (row is not null)
-        {
-            await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, now, AuditActions.NotificationRetry,
-                retried ? AuditOutcomes.Ok : "conflict", row.CertificateId, row.ChildId), cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return (row?.ToItem(), retried);
-    }
-
-    public async Task AuditRunAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.RemindersRun, AuditOutcomes.Ok),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    public async Task TurnRemindersOffAsync(Guid guardianId, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE guardians SET reminders_enabled = @Enabled, updated_at = @Now WHERE id = @Id",
-            new { Id = guardianId, Enabled = false, Now = time.GetUtcNow() }, cancellationToken: cancellationToken));
-    }
-
-    private sealed class NotificationRow
-    {
-        public Guid Id { get; set; }
-        public Guid CertificateId { get; set; }
-        public Guid ChildId { get; set; }
-        public string GuardianName { get; set; } = "";
-        public int ThresholdDays { get; set; }
-        public string Status { get; set; } = "";
-        public int Attempts { get; set; }
-        public DateTimeOffset NextAttemptAt { get; set; }
-        public string? LastError { get; set; }
-        public DateTimeOffset CreatedAt { get; set; }
-        public DateTimeOffset? SentAt { get; set; }
-
-        public NotificationItem ToItem() =>
-            new(Id, CertificateId, GuardianName, ThresholdDays, Status, Attempts, NextAttemptAt, LastError, CreatedAt, SentAt);
-    }
 }

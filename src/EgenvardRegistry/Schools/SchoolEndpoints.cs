@@ -1,10 +1,7 @@
-using Dapper;
-using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Http;
-using EgenvardRegistry.Infrastructure.Database;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EgenvardRegistry.Schools;
@@ -52,29 +49,5 @@ public static class SchoolEndpoints
         return TypedResults.Ok(new ItemsResponse<SchoolCertificate>(certificates.Select(c => new SchoolCertificate(
             c.Id, c.ChildName, c.ValidFrom, c.ValidUntil, c.ValidUntil.DayNumber - today.DayNumber,
             c.Measures.Select(m => m.Code).ToList(), c.CareUnit)).ToList()));
-    }
-}
-
-public sealed class SchoolStore(IDbConnectionFactory db, TimeProvider time)
-{
-    public async Task<IReadOnlyList<Certificate>> ListAsync(
-        Caller caller, DateOnly today, int? expiringWithinDays, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var until = expiringWithinDays is null ? "" : "AND c.valid_until <= @Until";
-        var certificates = await CertificateReader.LoadSelectedAsync(transaction, db.Dialect, $"""
-            SELECT c.id
-            FROM certificates c
-            JOIN certificate_shares s ON s.certificate_id = c.id
-            WHERE s.school_unit = @SchoolUnit
-              AND c.status = 'active'
-              AND c.valid_until >= @Today
-              {until}
-            ORDER BY c.valid_until, c.id
-            """, new { caller.SchoolUnit, Today = today, Until = today.AddDays(expiringWithinDays ?? 0) }, cancellationToken);
-        await AuditLog.WriteAsync(transaction, AuditEvents.PerCertificate(caller, time.GetUtcNow(), AuditActions.SchoolList, certificates), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return certificates;
     }
 }

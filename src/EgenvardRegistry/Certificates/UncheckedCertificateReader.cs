@@ -1,0 +1,138 @@
+using System.Data.Common;
+using Dapper;
+using EgenvardRegistry.Infrastructure.Database;
+
+namespace EgenvardRegistry.Certificates;
+
+/// <summary>
+/// Loads whole certificates (with guardians, measures and shares) by id, for every feature's store. It checks no access
+/// and writes no audit event: the store that calls it decides who may see what it loaded, and audits that in the same
+/// transaction.
+/// </summary>
+public static class UncheckedCertificateReader
+{
+    /// <summary>Loads the certificates whose ids a query selects, in the query's order.</summary>
+    public static async Task<IReadOnlyList<Certificate>> LoadSelectedAsync(
+        DbTransaction transaction, SqlDialect dialect, string idQuery, object parameters, CancellationToken cancellationToken)
+    {
+        var ids = (await transaction.Connection!.QueryAsync<Guid>(new CommandDefinition(
+            idQuery, parameters, transaction, cancellationToken: cancellationToken))).ToList();
+        return await LoadAsync(transaction, dialect, ids, cancellationToken);
+    }
+
+    public static async Task<IReadOnlyList<Certificate>> LoadAsync(
+        DbTransaction transaction, SqlDialect dialect, IReadOnlyCollection<Guid> ids, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+        var connection = transaction.Connection!;
+        var parameters = new { Ids = dialect.Ids(ids) };
+        var rows = await connection.QueryAsync<CertificateRow>(new CommandDefinition($"""
+            SELECT c.id, c.child_id, ch.personnummer AS child_personnummer, c.child_name, c.status, c.version,
+                   c.valid_from, c.valid_until, c.follow_up_on, c.instruction_given_by,
+                   c.care_unit_hsa_id, c.care_unit_name, c.care_unit_phone,
+                   c.issued_at, c.issued_by_hsa_id, c.issued_by_name, c.issued_by_profession,
+                   c.replaces, c.replaced_by, c.revoked_at, c.revoked_by, c.revocation_reason
+            FROM certificates c
+            JOIN children ch ON ch.id = c.child_id
+            WHERE {dialect.InList("c.id", "Ids")}
+            """, parameters, transaction, cancellationToken: cancellationToken));
+        var guardians = (await connection.QueryAsync<GuardianRow>(new CommandDefinition($"""
+            SELECT cg.certificate_id, g.personnummer, cg.name, g.email
+            FROM certificate_guardians cg
+            JOIN guardians g ON g.id = cg.guardian_id
+            WHERE {dialect.InList("cg.certificate_id", "Ids")}
+            ORDER BY cg.position
+            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
+        var measures = (await connection.QueryAsync<MeasureRow>(new CommandDefinition($"""
+            SELECT certificate_id, code, description, performer, instructions, if_harm, if_changed
+            FROM certificate_measures
+            WHERE {dialect.InList("certificate_id", "Ids")}
+            ORDER BY position
+            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
+        var shares = (await connection.QueryAsync<ShareRow>(new CommandDefinition($"""
+            SELECT certificate_id, school_unit
+            FROM certificate_shares
+            WHERE {dialect.InList("certificate_id", "Ids")}
+            ORDER BY school_unit
+            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
+
+        var byId = rows.ToDictionary(row => row.Id, row => new Certificate(
+            row.Id,
+            row.ChildId,
+            row.ChildPersonnummer,
+            row.ChildName,
+            row.Status,
+            row.Version,
+            guardians[row.Id].Select(g => new CertificateGuardian(g.Personnummer, g.Name, g.Email)).ToList(),
+            measures[row.Id].Select(m => new Measure(m.Code, m.Description, m.Performer, m.Instructions, m.IfHarm, m.IfChanged)).ToList(),
+            row.InstructionGivenBy,
+            row.ValidFrom,
+            row.ValidUntil,
+            row.FollowUpOn,
+            new CareUnit(row.CareUnitHsaId, row.CareUnitName, row.CareUnitPhone),
+            shares[row.Id].Select(s => s.SchoolUnit).ToList(),
+            row.IssuedAt,
+            new Issuer(row.IssuedByHsaId, row.IssuedByName, row.IssuedByProfession),
+            row.Replaces,
+            row.ReplacedBy,
+            row is { RevokedAt: { } revokedAt, RevocationReason: { } reason, RevokedBy: { } revokedBy }
+                ? new Revocation(reason, revokedAt, revokedBy)
+                : null));
+        return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+    }
+
+    // Row classes with setters: Dapper maps SQLite's 64-bit integers onto them, which constructor mapping refuses.
+    private sealed class CertificateRow
+    {
+        public Guid Id { get; set; }
+        public Guid ChildId { get; set; }
+        public string ChildPersonnummer { get; set; } = "";
+        public string ChildName { get; set; } = "";
+        public string Status { get; set; } = "";
+        public int Version { get; set; }
+        public DateOnly ValidFrom { get; set; }
+        public DateOnly ValidUntil { get; set; }
+        public DateOnly FollowUpOn { get; set; }
+        public string InstructionGivenBy { get; set; } = "";
+        public string CareUnitHsaId { get; set; } = "";
+        public string CareUnitName { get; set; } = "";
+        public string CareUnitPhone { get; set; } = "";
+        public DateTimeOffset IssuedAt { get; set; }
+        public string IssuedByHsaId { get; set; } = "";
+        public string IssuedByName { get; set; } = "";
+        public string? IssuedByProfession { get; set; }
+        public Guid? Replaces { get; set; }
+        public Guid? ReplacedBy { get; set; }
+        public DateTimeOffset? RevokedAt { get; set; }
+        public string? RevokedBy { get; set; }
+        public string? RevocationReason { get; set; }
+    }
+
+    private sealed class GuardianRow
+    {
+        public Guid CertificateId { get; set; }
+        public string Personnummer { get; set; } = "";
+        public string Name { get; set; } = "";
+        public string? Email { get; set; }
+    }
+
+    private sealed class MeasureRow
+    {
+        public Guid CertificateId { get; set; }
+        public string Code { get; set; } = "";
+        public string? Description { get; set; }
+        public string Performer { get; set; } = "";
+        public string Instructions { get; set; } = "";
+        public string IfHarm { get; set; } = "";
+        public string IfChanged { get; set; } = "";
+    }
+
+    private sealed class ShareRow
+    {
+        public Guid CertificateId { get; set; }
+        public string SchoolUnit { get; set; } = "";
+    }
+}
