@@ -12,51 +12,45 @@ public sealed record AuditFilter(Guid? CertificateId, DateTimeOffset? From, Date
 /// <summary>Reads the audit log for administrators; every read writes its own audit event in the same transaction.</summary>
 public sealed class AuditStore(IDbConnectionFactory db, TimeProvider time)
 {
-    public async Task<PageResponse<AuditEventItem>> ListAsync(AuditFilter filter, PageRequest page, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        // Fixed fragments only; the values stay parameters.
-        var conditions = new List<string>();
-        if (filter.CertificateId is not null)
+    public Task<PageResponse<AuditEventItem>> ListAsync(AuditFilter filter, PageRequest page, Caller caller, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
         {
-            conditions.Add("certificate_id = @CertificateId");
-        }
-        if (filter.From is not null)
-        {
-            conditions.Add("occurred_at >= @From");
-        }
-        if (filter.To is not null)
-        {
-            conditions.Add("occurred_at < @To");
-        }
-        var events = await ReadPageAsync(transaction, conditions, page,
-            new { filter.CertificateId, filter.From, filter.To, page.Before, page.Take }, cancellationToken);
-        // The child is recorded too, so the read shows in that child's access log.
-        var childId = filter.CertificateId is null ? null : await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            "SELECT child_id FROM certificates WHERE id = @Id",
-            new { Id = filter.CertificateId.Value }, transaction, cancellationToken: cancellationToken));
-        await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.AuditRead, AuditOutcomes.Ok,
-            filter.CertificateId, childId), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return events;
-    }
+            // Fixed fragments only; the values stay parameters.
+            var conditions = new List<string>();
+            if (filter.CertificateId is not null)
+            {
+                conditions.Add("certificate_id = @CertificateId");
+            }
+            if (filter.From is not null)
+            {
+                conditions.Add("occurred_at >= @From");
+            }
+            if (filter.To is not null)
+            {
+                conditions.Add("occurred_at < @To");
+            }
+            var events = await ReadPageAsync(transaction, conditions, page,
+                new { filter.CertificateId, filter.From, filter.To, page.Before, page.Take }, cancellationToken);
+            // The child is recorded too, so the read shows in that child's access log.
+            var childId = filter.CertificateId is null ? null : await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+                "SELECT child_id FROM certificates WHERE id = @Id",
+                new { Id = filter.CertificateId.Value }, transaction, cancellationToken: cancellationToken));
+            return Audited.With(events, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.AuditRead, AuditOutcomes.Ok,
+                filter.CertificateId, childId));
+        }, cancellationToken);
 
-    public async Task<PageResponse<AuditEventItem>> SearchByChildAsync(
-        string personnummer, PageRequest page, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var childId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            "SELECT id FROM children WHERE personnummer = @Personnummer",
-            new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
-        var events = childId is null ? PageResponse<AuditEventItem>.Empty : await ReadPageAsync(transaction, ["child_id = @ChildId"], page,
-            new { ChildId = childId.Value, page.Before, page.Take }, cancellationToken);
-        await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.AuditSearch, AuditOutcomes.Ok,
-            childId: childId), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return events;
-    }
+    public Task<PageResponse<AuditEventItem>> SearchByChildAsync(
+        string personnummer, PageRequest page, Caller caller, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
+        {
+            var childId = await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+                "SELECT id FROM children WHERE personnummer = @Personnummer",
+                new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+            var events = childId is null ? PageResponse<AuditEventItem>.Empty : await ReadPageAsync(transaction, ["child_id = @ChildId"], page,
+                new { ChildId = childId.Value, page.Before, page.Take }, cancellationToken);
+            return Audited.With(events, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.AuditSearch, AuditOutcomes.Ok,
+                childId: childId));
+        }, cancellationToken);
 
     /// <summary>Newest first by id, which grows in the order events were written.</summary>
     private static async Task<PageResponse<AuditEventItem>> ReadPageAsync(

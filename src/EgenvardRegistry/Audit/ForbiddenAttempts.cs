@@ -37,13 +37,13 @@ public sealed class ForbiddenAttemptAuditor(IDbConnectionFactory db, TimeProvide
             _ => null,
         };
         var cancellationToken = context.RequestAborted;
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var childId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            "SELECT child_id FROM certificates WHERE id = @Id", new { Id = certificateId }, transaction,
-            cancellationToken: cancellationToken));
-        await AuditLog.WriteAsync(transaction, new AuditEvent(time.GetUtcNow(), role, user.FindFirst(ClaimNames.Subject)?.Value ?? "none",
-            unit, AuditActions.ForbiddenAttempt, certificateId, childId, AuditOutcomes.Denied), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await db.RunAuditedAsync(async transaction =>
+        {
+            var childId = await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+                "SELECT child_id FROM certificates WHERE id = @Id", new { Id = certificateId }, transaction,
+                cancellationToken: cancellationToken));
+            return Audited.With(true, new AuditEvent(time.GetUtcNow(), role, user.FindFirst(ClaimNames.Subject)?.Value ?? "none",
+                unit, AuditActions.ForbiddenAttempt, certificateId, childId, AuditOutcomes.Denied));
+        }, cancellationToken);
     }
 }

@@ -15,32 +15,26 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
     public async Task<Certificate> IssueAsync(NewCertificate input, Caller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var (id, childId) = await InsertAsync(transaction, input, caller, now, replaces: null, cancellationToken);
-        await History(transaction, id, 1, CertificateStatus.Active, "issued", now, caller, null, cancellationToken);
-        await AuditLog.WriteAsync(transaction,
-            AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId), cancellationToken);
-        var issued = await LoadOneAsync(transaction, id, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return issued!;
+        return await db.RunAuditedAsync(async transaction =>
+        {
+            var (id, childId) = await InsertAsync(transaction, input, caller, now, replaces: null, cancellationToken);
+            await History(transaction, id, 1, CertificateStatus.Active, "issued", now, caller, null, cancellationToken);
+            var issued = await LoadOneAsync(transaction, id, cancellationToken);
+            return Audited.With(issued!, AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId));
+        }, cancellationToken);
     }
 
     /// <returns>The certificate, or null when it does not exist or the caller may not see it (the two look alike).</returns>
-    public async Task<Certificate?> ReadAsync(Guid id, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var certificate = await LoadOneAsync(transaction, id, cancellationToken);
-        var outcome = certificate is null ? AuditOutcomes.NotFound
-            : CertificateAccess.CanRead(caller, certificate) ? AuditOutcomes.Ok
-            : AuditOutcomes.Denied;
-        await AuditLog.WriteAsync(transaction,
-            AuditEvent.By(caller, time.GetUtcNow(), AuditActions.CertificateRead, outcome, id, certificate?.ChildId),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return outcome == AuditOutcomes.Ok ? certificate : null;
-    }
+    public Task<Certificate?> ReadAsync(Guid id, Caller caller, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
+        {
+            var certificate = await LoadOneAsync(transaction, id, cancellationToken);
+            var outcome = certificate is null ? AuditOutcomes.NotFound
+                : CertificateAccess.CanRead(caller, certificate) ? AuditOutcomes.Ok
+                : AuditOutcomes.Denied;
+            return Audited.With(outcome == AuditOutcomes.Ok ? certificate : null,
+                AuditEvent.By(caller, time.GetUtcNow(), AuditActions.CertificateRead, outcome, id, certificate?.ChildId));
+        }, cancellationToken);
 
     /// <summary>
     /// Renews an active certificate: a new certificate with new dates (and any changed content) replaces it.
@@ -50,46 +44,42 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         DateOnly today, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var old = await LoadOneAsync(transaction, id, cancellationToken);
-        var refusal = Refusal(old, caller, expectedVersion);
-        if (refusal is not null)
+        return await db.RunAuditedAsync(async transaction =>
         {
-            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRenew, refusal, id, old, cancellationToken);
-        }
+            var old = await LoadOneAsync(transaction, id, cancellationToken);
+            if (Refusal(old, caller, expectedVersion) is { } refusal)
+            {
+                return Refused(caller, now, AuditActions.CertificateRenew, refusal, id, old);
+            }
 
-        var (renewal, errors) = CertificateRules.Validate(request.MergeInto(old!), today);
-        if (renewal is null)
-        {
-            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRenew, ChangeResult.Invalid(errors), id, old,
-                cancellationToken);
-        }
+            var (renewal, errors) = CertificateRules.Validate(request.MergeInto(old!), today);
+            if (renewal is null)
+            {
+                return Refused(caller, now, AuditActions.CertificateRenew, ChangeResult.Invalid(errors), id, old);
+            }
 
-        // The guarded update is where two racing renewals (or a renewal and a revocation) are decided.
-        var replaced = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE certificates SET status = 'replaced', version = version + 1
-            WHERE id = @Id AND status = 'active' AND version = @Version
-            """, new { Id = id, old!.Version }, transaction, cancellationToken: cancellationToken));
-        if (replaced == 0)
-        {
-            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRenew,
-                ChangeResult.Conflict("The certificate changed while it was being renewed."), id, old, cancellationToken);
-        }
-        var (newId, childId) = await InsertAsync(transaction, renewal, caller, now, replaces: id, cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE certificates SET replaced_by = @NewId WHERE id = @Id",
-            new { NewId = newId, Id = id }, transaction, cancellationToken: cancellationToken));
-        await History(transaction, id, old.Version + 1, CertificateStatus.Replaced, "replaced", now, caller, null, cancellationToken);
-        await History(transaction, newId, 1, CertificateStatus.Active, "renewed", now, caller, null, cancellationToken);
-        await AuditLog.WriteAsync(transaction,
-        [
-            AuditEvent.By(caller, now, AuditActions.CertificateRenew, "replaced", id, childId),
-            AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId),
-        ], cancellationToken);
-        var renewed = await LoadOneAsync(transaction, newId, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ChangeResult.Done(renewed!);
+            // The guarded update is where two racing renewals (or a renewal and a revocation) are decided.
+            var connection = transaction.Connection!;
+            var replaced = await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE certificates SET status = 'replaced', version = version + 1
+                WHERE id = @Id AND status = 'active' AND version = @Version
+                """, new { Id = id, old!.Version }, transaction, cancellationToken: cancellationToken));
+            if (replaced == 0)
+            {
+                return Refused(caller, now, AuditActions.CertificateRenew,
+                    ChangeResult.Conflict("The certificate changed while it was being renewed."), id, old);
+            }
+            var (newId, childId) = await InsertAsync(transaction, renewal, caller, now, replaces: id, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE certificates SET replaced_by = @NewId WHERE id = @Id",
+                new { NewId = newId, Id = id }, transaction, cancellationToken: cancellationToken));
+            await History(transaction, id, old.Version + 1, CertificateStatus.Replaced, "replaced", now, caller, null, cancellationToken);
+            await History(transaction, newId, 1, CertificateStatus.Active, "renewed", now, caller, null, cancellationToken);
+            var renewed = await LoadOneAsync(transaction, newId, cancellationToken);
+            return Audited.With(ChangeResult.Done(renewed!),
+                AuditEvent.By(caller, now, AuditActions.CertificateRenew, "replaced", id, childId),
+                AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId));
+        }, cancellationToken);
     }
 
     /// <summary>Revokes an active certificate for good. Only clinicians of the issuing care unit may revoke.</summary>
@@ -97,51 +87,45 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var certificate = await LoadOneAsync(transaction, id, cancellationToken);
-        var refusal = Refusal(certificate, caller, expectedVersion);
-        if (refusal is not null)
+        return await db.RunAuditedAsync(async transaction =>
         {
-            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRevoke, refusal, id, certificate, cancellationToken);
-        }
-        var revoked = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE certificates
-            SET status = 'revoked', version = version + 1, revoked_at = @Now, revoked_by = @RevokedBy, revocation_reason = @Reason
-            WHERE id = @Id AND status = 'active' AND version = @Version
-            """, new { Id = id, Version = expectedVersion, Now = now, RevokedBy = caller.HsaId ?? caller.Id, Reason = reason },
-            transaction, cancellationToken: cancellationToken));
-        if (revoked == 0)
-        {
-            return await RefuseAsync(transaction, caller, now, AuditActions.CertificateRevoke, ChangeResult.PreconditionFailed(), id,
-                certificate, cancellationToken);
-        }
-        await History(transaction, id, expectedVersion + 1, CertificateStatus.Revoked, "revoked", now, caller, reason, cancellationToken);
-        await AuditLog.WriteAsync(transaction,
-            AuditEvent.By(caller, now, AuditActions.CertificateRevoke, AuditOutcomes.Ok, id, certificate!.ChildId), cancellationToken);
-        var result = await LoadOneAsync(transaction, id, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return ChangeResult.Done(result!);
+            var certificate = await LoadOneAsync(transaction, id, cancellationToken);
+            if (Refusal(certificate, caller, expectedVersion) is { } refusal)
+            {
+                return Refused(caller, now, AuditActions.CertificateRevoke, refusal, id, certificate);
+            }
+            var revoked = await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+                UPDATE certificates
+                SET status = 'revoked', version = version + 1, revoked_at = @Now, revoked_by = @RevokedBy, revocation_reason = @Reason
+                WHERE id = @Id AND status = 'active' AND version = @Version
+                """, new { Id = id, Version = expectedVersion, Now = now, RevokedBy = caller.HsaId ?? caller.Id, Reason = reason },
+                transaction, cancellationToken: cancellationToken));
+            if (revoked == 0)
+            {
+                return Refused(caller, now, AuditActions.CertificateRevoke, ChangeResult.PreconditionFailed(), id, certificate);
+            }
+            await History(transaction, id, expectedVersion + 1, CertificateStatus.Revoked, "revoked", now, caller, reason, cancellationToken);
+            var result = await LoadOneAsync(transaction, id, cancellationToken);
+            return Audited.With(ChangeResult.Done(result!),
+                AuditEvent.By(caller, now, AuditActions.CertificateRevoke, AuditOutcomes.Ok, id, certificate!.ChildId));
+        }, cancellationToken);
     }
 
     /// <summary>All of a child's certificates across care units, newest first; the clinician is treating the child.</summary>
-    public async Task<IReadOnlyList<Certificate>> SearchAsync(string personnummer, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var childId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            "SELECT id FROM children WHERE personnummer = @Personnummer",
-            new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
-        var certificates = childId is null ? [] : await UncheckedCertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
-            SELECT id FROM certificates WHERE child_id = @ChildId ORDER BY issued_at DESC, id DESC
-            """, new { ChildId = childId.Value }, cancellationToken);
-        var now = time.GetUtcNow();
-        await AuditLog.WriteAsync(transaction, certificates.Count == 0
-            ? [AuditEvent.By(caller, now, AuditActions.CertificateSearch, AuditOutcomes.NotFound, childId: childId)]
-            : AuditEvents.PerCertificate(caller, now, AuditActions.CertificateSearch, certificates), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return certificates;
-    }
+    public Task<IReadOnlyList<Certificate>> SearchAsync(string personnummer, Caller caller, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
+        {
+            var childId = await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+                "SELECT id FROM children WHERE personnummer = @Personnummer",
+                new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+            var certificates = childId is null ? [] : await UncheckedCertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
+                SELECT id FROM certificates WHERE child_id = @ChildId ORDER BY issued_at DESC, id DESC
+                """, new { ChildId = childId.Value }, cancellationToken);
+            var now = time.GetUtcNow();
+            return Audited.With(certificates, certificates.Count == 0
+                ? [AuditEvent.By(caller, now, AuditActions.CertificateSearch, AuditOutcomes.NotFound, childId: childId)]
+                : AuditEvents.PerCertificate(caller, now, AuditActions.CertificateSearch, certificates));
+        }, cancellationToken);
 
     /// <summary>Why a change may not go ahead, checked in HTTP's order: existence and access, precondition, state.</summary>
     private static ChangeResult? Refusal(Certificate? certificate, Caller caller, int? expectedVersion)
@@ -160,14 +144,9 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
     }
 
     /// <summary>A refused change still read the certificate: the attempt is audited, and nothing else is written.</summary>
-    private static async Task<ChangeResult> RefuseAsync(DbTransaction transaction, Caller caller, DateTimeOffset now, string action,
-        ChangeResult result, Guid id, Certificate? certificate, CancellationToken cancellationToken)
-    {
-        await AuditLog.WriteAsync(transaction,
-            AuditEvent.By(caller, now, action, result.AuditOutcome, id, certificate?.ChildId), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
-    }
+    private static Audited<ChangeResult> Refused(Caller caller, DateTimeOffset now, string action, ChangeResult result, Guid id,
+        Certificate? certificate) =>
+        Audited.With(result, AuditEvent.By(caller, now, action, result.AuditOutcome, id, certificate?.ChildId));
 
     private async Task<Certificate?> LoadOneAsync(DbTransaction transaction, Guid id, CancellationToken cancellationToken) =>
         (await UncheckedCertificateReader.LoadAsync(transaction, db.Dialect, [id], cancellationToken)).SingleOrDefault();

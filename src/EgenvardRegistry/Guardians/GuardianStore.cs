@@ -39,74 +39,69 @@ public sealed class GuardianStore(IDbConnectionFactory db, TimeProvider time)
     /// <summary>Staff roles whose reads a guardian sees; guardians' own reads are left out.</summary>
     private static readonly string[] StaffRoles = [Roles.Clinician, Roles.School, Roles.Admin];
 
-    public async Task<IReadOnlyList<Certificate>> ListCertificatesAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var certificates = await UncheckedCertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
-            SELECT c.id
-            FROM certificates c
-            JOIN certificate_guardians cg ON cg.certificate_id = c.id
-            JOIN guardians g ON g.id = cg.guardian_id
-            WHERE g.personnummer = @Personnummer
-            ORDER BY c.issued_at DESC, c.id
-            """, new { caller.Personnummer }, cancellationToken);
-        await AuditLog.WriteAsync(transaction, AuditEvents.PerCertificate(caller, time.GetUtcNow(), AuditActions.GuardianList, certificates), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return certificates;
-    }
+    public Task<IReadOnlyList<Certificate>> ListCertificatesAsync(Caller caller, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
+        {
+            var certificates = await UncheckedCertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
+                SELECT c.id
+                FROM certificates c
+                JOIN certificate_guardians cg ON cg.certificate_id = c.id
+                JOIN guardians g ON g.id = cg.guardian_id
+                WHERE g.personnummer = @Personnummer
+                ORDER BY c.issued_at DESC, c.id
+                """, new { caller.Personnummer }, cancellationToken);
+            return Audited.With(certificates,
+                AuditEvents.PerCertificate(caller, time.GetUtcNow(), AuditActions.GuardianList, certificates));
+        }, cancellationToken);
 
     /// <summary>
     /// Reads of data about the children on certificates naming the caller as guardian, by staff, that showed them
     /// something (denied and not-found attempts showed nothing), newest first. The look is itself audited, once per child.
     /// </summary>
-    public async Task<PageResponse<AccessLogEntry>> ListAccessLogAsync(Caller caller, PageRequest page, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var childIds = (await connection.QueryAsync<Guid>(new CommandDefinition("""
-            SELECT DISTINCT c.child_id
-            FROM certificates c
-            JOIN certificate_guardians cg ON cg.certificate_id = c.id
-            JOIN guardians g ON g.id = cg.guardian_id
-            WHERE g.personnummer = @Personnummer
-            ORDER BY c.child_id
-            """, new { caller.Personnummer }, transaction, cancellationToken: cancellationToken))).ToList();
-        var entries = PageResponse<AccessLogEntry>.Empty;
-        if (childIds.Count > 0)
+    public Task<PageResponse<AccessLogEntry>> ListAccessLogAsync(Caller caller, PageRequest page, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
         {
-            var before = page.Before is null ? "" : "AND a.id < @Before";
-            var rows = (await connection.QueryAsync<AccessLogRow>(new CommandDefinition($"""
-                SELECT a.id, a.occurred_at, a.actor_role, a.actor_unit, a.action, a.certificate_id
-                FROM audit_events a
-                WHERE {db.Dialect.InList("a.child_id", "ChildIds")}
-                  AND {db.Dialect.InList("a.actor_role", "Roles")}
-                  AND {db.Dialect.InList("a.action", "Actions")}
-                  AND a.outcome <> @Denied AND a.outcome <> @NotFound
-                  {before}
-                ORDER BY a.id DESC
-                LIMIT @Take
-                """, new
+            var connection = transaction.Connection!;
+            var childIds = (await connection.QueryAsync<Guid>(new CommandDefinition("""
+                SELECT DISTINCT c.child_id
+                FROM certificates c
+                JOIN certificate_guardians cg ON cg.certificate_id = c.id
+                JOIN guardians g ON g.id = cg.guardian_id
+                WHERE g.personnummer = @Personnummer
+                ORDER BY c.child_id
+                """, new { caller.Personnummer }, transaction, cancellationToken: cancellationToken))).ToList();
+            var entries = PageResponse<AccessLogEntry>.Empty;
+            if (childIds.Count > 0)
             {
-                ChildIds = db.Dialect.Ids(childIds),
-                Roles = StaffRoles,
-                Actions = AuditActions.Reads.ToArray(),
-                Denied = AuditOutcomes.Denied,
-                NotFound = AuditOutcomes.NotFound,
-                page.Before,
-                page.Take,
-            }, transaction, cancellationToken: cancellationToken))).ToList();
-            entries = PageResponse.From(rows, page, row => row.Id,
-                row => new AccessLogEntry(row.OccurredAt, row.ActorRole, row.ActorUnit, row.Action, row.CertificateId));
-        }
-        var now = time.GetUtcNow();
-        await AuditLog.WriteAsync(transaction, childIds.Count == 0
-            ? [AuditEvent.By(caller, now, AuditActions.GuardianAccessLog, AuditOutcomes.Ok)]
-            : childIds.Select(childId => AuditEvent.By(caller, now, AuditActions.GuardianAccessLog, AuditOutcomes.Ok, childId: childId)).ToList(),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return entries;
-    }
+                var before = page.Before is null ? "" : "AND a.id < @Before";
+                var rows = (await connection.QueryAsync<AccessLogRow>(new CommandDefinition($"""
+                    SELECT a.id, a.occurred_at, a.actor_role, a.actor_unit, a.action, a.certificate_id
+                    FROM audit_events a
+                    WHERE {db.Dialect.InList("a.child_id", "ChildIds")}
+                      AND {db.Dialect.InList("a.actor_role", "Roles")}
+                      AND {db.Dialect.InList("a.action", "Actions")}
+                      AND a.outcome <> @Denied AND a.outcome <> @NotFound
+                      {before}
+                    ORDER BY a.id DESC
+                    LIMIT @Take
+                    """, new
+                {
+                    ChildIds = db.Dialect.Ids(childIds),
+                    Roles = StaffRoles,
+                    Actions = AuditActions.Reads.ToArray(),
+                    Denied = AuditOutcomes.Denied,
+                    NotFound = AuditOutcomes.NotFound,
+                    page.Before,
+                    page.Take,
+                }, transaction, cancellationToken: cancellationToken))).ToList();
+                entries = PageResponse.From(rows, page, row => row.Id,
+                    row => new AccessLogEntry(row.OccurredAt, row.ActorRole, row.ActorUnit, row.Action, row.CertificateId));
+            }
+            var now = time.GetUtcNow();
+            return Audited.With(entries, childIds.Count == 0
+                ? [AuditEvent.By(caller, now, AuditActions.GuardianAccessLog, AuditOutcomes.Ok)]
+                : childIds.Select(childId => AuditEvent.By(caller, now, AuditActions.GuardianAccessLog, AuditOutcomes.Ok, childId: childId)).ToList());
+        }, cancellationToken);
 
     // A row class with setters: Dapper maps SQLite's 64-bit ids and text instants onto it.
     private sealed class AccessLogRow

@@ -13,59 +13,50 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
         n.last_error, n.created_at, n.sent_at
         """;
 
-    public async Task<NotificationPage> ListAsync(string? status, int limit, int offset, Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var filter = status is null ? "" : "WHERE n.status = @Status";
-        var rows = (await connection.QueryAsync<NotificationRow>(new CommandDefinition($"""
-            SELECT {ItemColumns}
-            FROM notifications n
-            JOIN guardians g ON g.id = n.guardian_id
-            {filter}
-            ORDER BY n.created_at DESC, n.id
-            LIMIT @Take OFFSET @Offset
-            """, new { Status = status, Take = limit + 1, Offset = offset }, transaction, cancellationToken: cancellationToken))).ToList();
-        await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.NotificationsRead, AuditOutcomes.Ok),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return new NotificationPage([.. rows.Take(limit).Select(row => row.ToItem())], rows.Count > limit ? offset + limit : null);
-    }
+    public Task<NotificationPage> ListAsync(string? status, int limit, int offset, Caller caller, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
+        {
+            var filter = status is null ? "" : "WHERE n.status = @Status";
+            var rows = (await transaction.Connection!.QueryAsync<NotificationRow>(new CommandDefinition($"""
+                SELECT {ItemColumns}
+                FROM notifications n
+                JOIN guardians g ON g.id = n.guardian_id
+                {filter}
+                ORDER BY n.created_at DESC, n.id
+                LIMIT @Take OFFSET @Offset
+                """, new { Status = status, Take = limit + 1, Offset = offset }, transaction, cancellationToken: cancellationToken))).ToList();
+            return Audited.With(
+                new NotificationPage([.. rows.Take(limit).Select(row => row.ToItem())], rows.Count > limit ? offset + limit : null),
+                AuditEvent.By(caller, time.GetUtcNow(), AuditActions.NotificationsRead, AuditOutcomes.Ok));
+        }, cancellationToken);
 
     /// <returns>The notification after the call (null when there is none), and whether it was put back in the queue.</returns>
     public async Task<(NotificationItem? Item, bool Retried)> RetryAsync(Guid id, Caller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var retried = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE notifications SET status = 'pending', attempts = 0, next_attempt_at = @Now
-            WHERE id = @Id AND status = 'failed'
-            """, new { Id = id, Now = now }, transaction, cancellationToken: cancellationToken)) == 1;
-        var row = await connection.QuerySingleOrDefaultAsync<NotificationRow>(new CommandDefinition($"""
-            SELECT {ItemColumns}, c.child_id
-            FROM notifications n
-            JOIN guardians g ON g.id = n.guardian_id
-            JOIN certificates c ON c.id = n.certificate_id
-            WHERE n.id = @Id
-            """, new { Id = id }, transaction, cancellationToken: cancellationToken));
-        if (row is not null)
+        return await db.RunAuditedAsync(async transaction =>
         {
-            await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, now, AuditActions.NotificationRetry,
-                retried ? AuditOutcomes.Ok : "conflict", row.CertificateId, row.ChildId), cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return (row?.ToItem(), retried);
+            var connection = transaction.Connection!;
+            var retried = await connection.ExecuteAsync(new CommandDefinition("""
+                UPDATE notifications SET status = 'pending', attempts = 0, next_attempt_at = @Now
+                WHERE id = @Id AND status = 'failed'
+                """, new { Id = id, Now = now }, transaction, cancellationToken: cancellationToken)) == 1;
+            var row = await connection.QuerySingleOrDefaultAsync<NotificationRow>(new CommandDefinition($"""
+                SELECT {ItemColumns}, c.child_id
+                FROM notifications n
+                JOIN guardians g ON g.id = n.guardian_id
+                JOIN certificates c ON c.id = n.certificate_id
+                WHERE n.id = @Id
+                """, new { Id = id }, transaction, cancellationToken: cancellationToken));
+            (NotificationItem?, bool) result = (row?.ToItem(), retried);
+            return row is null ? Audited.With(result) : Audited.With(result, AuditEvent.By(caller, now, AuditActions.NotificationRetry,
+                retried ? AuditOutcomes.Ok : "conflict", row.CertificateId, row.ChildId));
+        }, cancellationToken);
     }
 
-    public async Task AuditRunAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.RemindersRun, AuditOutcomes.Ok),
-            cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+    public Task AuditRunAsync(Caller caller, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(_ => Task.FromResult(
+            Audited.With(true, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.RemindersRun, AuditOutcomes.Ok))), cancellationToken);
 
     public async Task TurnRemindersOffAsync(Guid guardianId, CancellationToken cancellationToken)
     {

@@ -137,25 +137,21 @@ public sealed class ReminderStore(IDbConnectionFactory db)
         FinishAsync(message, now, NotificationStatus.Cancelled, null, reason, cancellationToken);
 
     /// <returns>False when the row was no longer this dispatcher's (its lease ran out and another took it).</returns>
-    private async Task<bool> FinishAsync(OutboxMessage message, DateTimeOffset now, string status, DateTimeOffset? nextAttempt,
-        string? error, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var updated = await connection.ExecuteAsync(new CommandDefinition("""
-            UPDATE notifications
-            SET status = @Status, lease_until = NULL, next_attempt_at = COALESCE(@NextAttempt, next_attempt_at),
-                last_error = @Error, sent_at = CASE WHEN @Status = 'sent' THEN @Now ELSE NULL END
-            WHERE id = @Id AND status = 'sending' AND lease_until = @LeaseUntil
-            """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = now, message.LeaseUntil },
-            transaction, cancellationToken: cancellationToken));
-        if (updated == 1)
+    private Task<bool> FinishAsync(OutboxMessage message, DateTimeOffset now, string status, DateTimeOffset? nextAttempt,
+        string? error, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
         {
+            var updated = await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+                UPDATE notifications
+                SET status = @Status, lease_until = NULL, next_attempt_at = COALESCE(@NextAttempt, next_attempt_at),
+                    last_error = @Error, sent_at = CASE WHEN @Status = 'sent' THEN @Now ELSE NULL END
+                WHERE id = @Id AND status = 'sending' AND lease_until = @LeaseUntil
+                """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = now, message.LeaseUntil },
+                transaction, cancellationToken: cancellationToken));
             // The dispatcher read the child's name and sent it to the guardian: that is an access to be accounted for.
-            await AuditLog.WriteAsync(transaction, new AuditEvent(now, "system", SystemActor, null, AuditActions.ReminderSend,
-                message.CertificateId, message.ChildId, status), cancellationToken);
-        }
-        await transaction.CommitAsync(cancellationToken);
-        return updated == 1;
-    }
+            return updated == 1
+                ? Audited.With(true, new AuditEvent(now, "system", SystemActor, null, AuditActions.ReminderSend,
+                    message.CertificateId, message.ChildId, status))
+                : Audited.With(false);
+        }, cancellationToken);
 }

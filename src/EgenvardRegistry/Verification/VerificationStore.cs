@@ -8,24 +8,21 @@ namespace EgenvardRegistry.Verification;
 
 public sealed class VerificationStore(IDbConnectionFactory db, TimeProvider time)
 {
-    public async Task<VerificationOutcome> VerifyAsync(
-        string personnummer, string measure, Caller caller, DateOnly today, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var childId = await connection.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-            "SELECT id FROM children WHERE personnummer = @Personnummer",
-            new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
-        var shared = childId is null ? [] : await UncheckedCertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
-            SELECT c.id
-            FROM certificates c
-            JOIN certificate_shares s ON s.certificate_id = c.id
-            WHERE c.child_id = @ChildId AND s.school_unit = @SchoolUnit
-            """, new { ChildId = childId.Value, caller.SchoolUnit }, cancellationToken);
-        var outcome = Verifier.Decide(shared, measure, today);
-        await AuditLog.WriteAsync(transaction, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.Verification,
-            outcome.Reason, outcome.Certificate?.Id, childId), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return outcome;
-    }
+    public Task<VerificationOutcome> VerifyAsync(
+        string personnummer, string measure, Caller caller, DateOnly today, CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
+        {
+            var childId = await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+                "SELECT id FROM children WHERE personnummer = @Personnummer",
+                new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+            var shared = childId is null ? [] : await UncheckedCertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
+                SELECT c.id
+                FROM certificates c
+                JOIN certificate_shares s ON s.certificate_id = c.id
+                WHERE c.child_id = @ChildId AND s.school_unit = @SchoolUnit
+                """, new { ChildId = childId.Value, caller.SchoolUnit }, cancellationToken);
+            var outcome = Verifier.Decide(shared, measure, today);
+            return Audited.With(outcome, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.Verification,
+                outcome.Reason, outcome.Certificate?.Id, childId));
+        }, cancellationToken);
 }
