@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
@@ -9,7 +10,10 @@ namespace EgenvardRegistry.Audit;
 /// <summary>Which events a list shows; every filter given must hold. <c>From</c> is inclusive, <c>To</c> exclusive.</summary>
 public sealed record AuditFilter(Guid? CertificateId, DateTimeOffset? From, DateTimeOffset? To);
 
-/// <summary>Reads the audit log for administrators; every read writes its own audit event in the same transaction.</summary>
+/// <summary>
+/// The audit log's own store: administrators' reads of it, each of which writes its own audit event in the same transaction,
+/// and the attempts the authorization policies turned away.
+/// </summary>
 public sealed class AuditStore(IDbConnectionFactory db, TimeProvider time)
 {
     public Task<PageResponse<AuditEventItem>> ListAsync(AuditFilter filter, PageRequest page, Caller caller, CancellationToken cancellationToken) =>
@@ -32,9 +36,9 @@ public sealed class AuditStore(IDbConnectionFactory db, TimeProvider time)
             var events = await ReadPageAsync(transaction, conditions, page,
                 new { filter.CertificateId, filter.From, filter.To, page.Before, page.Take }, cancellationToken);
             // The child is recorded too, so the read shows in that child's access log.
-            var childId = filter.CertificateId is null ? null : await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-                "SELECT child_id FROM certificates WHERE id = @Id",
-                new { Id = filter.CertificateId.Value }, transaction, cancellationToken: cancellationToken));
+            var childId = filter.CertificateId is { } certificateId
+                ? await UncheckedCertificateReader.ChildOfAsync(transaction, certificateId, cancellationToken)
+                : null;
             return Audited.With(events, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.AuditRead, AuditOutcomes.Ok,
                 filter.CertificateId, childId));
         }, cancellationToken);
@@ -43,13 +47,24 @@ public sealed class AuditStore(IDbConnectionFactory db, TimeProvider time)
         string personnummer, PageRequest page, Caller caller, CancellationToken cancellationToken) =>
         db.RunAuditedAsync(async transaction =>
         {
-            var childId = await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-                "SELECT id FROM children WHERE personnummer = @Personnummer",
-                new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+            var childId = await UncheckedCertificateReader.FindChildAsync(transaction, personnummer, cancellationToken);
             var events = childId is null ? PageResponse<AuditEventItem>.Empty : await ReadPageAsync(transaction, ["child_id = @ChildId"], page,
                 new { ChildId = childId.Value, page.Before, page.Take }, cancellationToken);
             return Audited.With(events, AuditEvent.By(caller, time.GetUtcNow(), AuditActions.AuditSearch, AuditOutcomes.Ok,
                 childId: childId));
+        }, cancellationToken);
+
+    /// <summary>
+    /// Records that the authorization policy turned a signed-in caller away from an endpoint on a certificate, with the
+    /// certificate's child, so the attempt shows in that child's audit trail.
+    /// </summary>
+    public Task RecordForbiddenAttemptAsync(string role, string actorId, string? unit, Guid certificateId,
+        CancellationToken cancellationToken) =>
+        db.RunAuditedAsync(async transaction =>
+        {
+            var childId = await UncheckedCertificateReader.ChildOfAsync(transaction, certificateId, cancellationToken);
+            return Audited.With(true, new AuditEvent(time.GetUtcNow(), role, actorId, unit, AuditActions.ForbiddenAttempt,
+                certificateId, childId, AuditOutcomes.Denied));
         }, cancellationToken);
 
     /// <summary>Newest first by id, which grows in the order events were written.</summary>

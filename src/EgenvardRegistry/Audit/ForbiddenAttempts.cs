@@ -1,6 +1,4 @@
-using Dapper;
 using EgenvardRegistry.Infrastructure.Auth;
-using EgenvardRegistry.Infrastructure.Database;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 
@@ -11,7 +9,7 @@ namespace EgenvardRegistry.Audit;
 /// turned away by the authorization policy before any handler runs; this records that attempt in the audit log,
 /// as the handlers do for someone else's certificate.
 /// </summary>
-public sealed class ForbiddenAttemptAuditor(IDbConnectionFactory db, TimeProvider time) : IAuthorizationMiddlewareResultHandler
+public sealed class ForbiddenAttemptAuditor(AuditStore audit) : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 
@@ -26,7 +24,7 @@ public sealed class ForbiddenAttemptAuditor(IDbConnectionFactory db, TimeProvide
         await _default.HandleAsync(next, context, policy, authorizeResult);
     }
 
-    private async Task RecordAsync(HttpContext context, Guid certificateId)
+    private Task RecordAsync(HttpContext context, Guid certificateId)
     {
         var user = context.User;
         var role = user.FindFirst(ClaimNames.Role)?.Value ?? "none";
@@ -36,14 +34,7 @@ public sealed class ForbiddenAttemptAuditor(IDbConnectionFactory db, TimeProvide
             Roles.School => user.FindFirst(ClaimNames.SchoolUnit)?.Value,
             _ => null,
         };
-        var cancellationToken = context.RequestAborted;
-        await db.RunAuditedAsync(async transaction =>
-        {
-            var childId = await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-                "SELECT child_id FROM certificates WHERE id = @Id", new { Id = certificateId }, transaction,
-                cancellationToken: cancellationToken));
-            return Audited.With(true, new AuditEvent(time.GetUtcNow(), role, user.FindFirst(ClaimNames.Subject)?.Value ?? "none",
-                unit, AuditActions.ForbiddenAttempt, certificateId, childId, AuditOutcomes.Denied));
-        }, cancellationToken);
+        return audit.RecordForbiddenAttemptAsync(role, user.FindFirst(ClaimNames.Subject)?.Value ?? "none", unit, certificateId,
+            context.RequestAborted);
     }
 }

@@ -115,9 +115,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
     public Task<IReadOnlyList<Certificate>> SearchAsync(string personnummer, Caller caller, CancellationToken cancellationToken) =>
         db.RunAuditedAsync(async transaction =>
         {
-            var childId = await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-                "SELECT id FROM children WHERE personnummer = @Personnummer",
-                new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+            var childId = await UncheckedCertificateReader.FindChildAsync(transaction, personnummer, cancellationToken);
             var certificates = childId is null ? [] : await UncheckedCertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
                 SELECT id FROM certificates WHERE child_id = @ChildId ORDER BY issued_at DESC, id DESC
                 """, new { ChildId = childId.Value }, cancellationToken);

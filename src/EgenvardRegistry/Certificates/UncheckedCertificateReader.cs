@@ -11,6 +11,18 @@ namespace EgenvardRegistry.Certificates;
 /// </summary>
 public static class UncheckedCertificateReader
 {
+    /// <returns>The internal id of the child with this personnummer, or null when no certificate has named the child.</returns>
+    public static Task<Guid?> FindChildAsync(DbTransaction transaction, string personnummer, CancellationToken cancellationToken) =>
+        transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "SELECT id FROM children WHERE personnummer = @Personnummer",
+            new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+
+    /// <returns>The internal id of the certificate's child, or null when there is no such certificate.</returns>
+    public static Task<Guid?> ChildOfAsync(DbTransaction transaction, Guid certificateId, CancellationToken cancellationToken) =>
+        transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
+            "SELECT child_id FROM certificates WHERE id = @Id",
+            new { Id = certificateId }, transaction, cancellationToken: cancellationToken));
+
     /// <summary>Loads the certificates whose ids a query selects, in the query's order.</summary>
     public static async Task<IReadOnlyList<Certificate>> LoadSelectedAsync(
         DbTransaction transaction, SqlDialect dialect, string idQuery, object parameters, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Dapper;
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure.Auth;
@@ -12,9 +11,7 @@ public sealed class VerificationStore(IDbConnectionFactory db, TimeProvider time
         string personnummer, string measure, Caller caller, DateOnly today, CancellationToken cancellationToken) =>
         db.RunAuditedAsync(async transaction =>
         {
-            var childId = await transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
-                "SELECT id FROM children WHERE personnummer = @Personnummer",
-                new { Personnummer = personnummer }, transaction, cancellationToken: cancellationToken));
+            var childId = await UncheckedCertificateReader.FindChildAsync(transaction, personnummer, cancellationToken);
             var shared = childId is null ? [] : await UncheckedCertificateReader.LoadSelectedAsync(transaction, db.Dialect, """
                 SELECT c.id
                 FROM certificates c

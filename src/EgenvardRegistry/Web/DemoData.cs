@@ -1,4 +1,3 @@
-using Dapper;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
@@ -28,7 +27,7 @@ public static partial class DemoData
     {
         var today = services.GetRequiredService<TimeProvider>().TodayInStockholm();
         var store = services.GetRequiredService<CertificateStore>();
-        var db = services.GetRequiredService<IDbConnectionFactory>();
+        var demoStore = new DemoStore(services.GetRequiredService<IDbConnectionFactory>());
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DemoData));
         var clinician = DemoClinician();
 
@@ -50,7 +49,7 @@ public static partial class DemoData
         var added = 0;
         foreach (var certificate in demo)
         {
-            if (await HasCertificateAsync(db, certificate.ChildPnr, cancellationToken))
+            if (await demoStore.HasCertificateAsync(certificate.ChildPnr, cancellationToken))
             {
                 continue;
             }
@@ -79,14 +78,6 @@ public static partial class DemoData
         var claims = DevTokens.Defaults[Roles.Clinician];
         return new Caller(Roles.Clinician, claims[ClaimNames.Subject], claims[ClaimNames.Name], claims[ClaimNames.HsaId],
             CareUnit, null, null, claims[ClaimNames.Profession]);
-    }
-
-    private static async Task<bool> HasCertificateAsync(IDbConnectionFactory db, string childPnr, CancellationToken cancellationToken)
-    {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            SELECT COUNT(*) FROM certificates c JOIN children ch ON ch.id = c.child_id WHERE ch.personnummer = @Personnummer
-            """, new { Personnummer = childPnr }, cancellationToken: cancellationToken)) > 0;
     }
 
     private static IssueCertificateRequest Request(DemoCertificate demo) => new(
