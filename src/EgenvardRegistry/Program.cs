@@ -23,7 +23,7 @@ builder.Services.AddRegistryHttp();
 builder.Services.AddRegistryMail();
 builder.Services.AddRegistryRateLimits();
 builder.Services.AddIdempotency();
-builder.Services.AddRegistryScheduler(builder.Configuration);
+builder.Services.AddRegistryScheduler(runJobs: ReminderOptions.SchedulerEnabledIn(builder.Configuration));
 builder.Services.AddSingleton<CertificateStore>();
 builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
@@ -72,7 +72,7 @@ app.MapGuardians();
 app.MapReminders();
 app.MapAudit();
 app.MapRazorPages();
-app.MapJobDashboard();
+app.MapJobDashboard(authorizationPolicy: WebPolicies.Admin);
 
 app.Run();
 

@@ -24,6 +24,13 @@ public sealed class ReminderOptions : IValidatableObject
     /// <summary>Run the jobs on this node (scan, dispatch, purge, one scan at start-up). Off, only the admin endpoint runs a cycle.</summary>
     public bool SchedulerEnabled { get; set; } = true;
 
+    /// <summary>
+    /// <see cref="SchedulerEnabled"/> read straight from configuration, for the scheduling module: whether this node runs
+    /// jobs decides which services exist, so it is needed before options can be bound.
+    /// </summary>
+    public static bool SchedulerEnabledIn(IConfiguration configuration) =>
+        configuration.GetValue($"{Section}:{nameof(SchedulerEnabled)}", true);
+
     /// <summary>Attempts before a message is marked failed; with the back-off below, the default spans about two days.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 15;

@@ -1,3 +1,5 @@
+using EgenvardRegistry.Infrastructure.Scheduling;
+
 namespace EgenvardRegistry.Reminders;
 
 public static class ReminderRegistration
@@ -12,6 +14,8 @@ public static class ReminderRegistration
         services.AddSingleton<ReminderAdminStore>();
         services.AddSingleton<ReminderCycle>();
         services.AddSingleton<IReminderCycle>(provider => provider.GetRequiredService<ReminderCycle>());
+        services.AddScoped<ReminderJobs>();
+        services.AddRecurringJobs<ReminderJobSchedule>();
         return services;
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
-using EgenvardRegistry.Infrastructure.Scheduling;
+using EgenvardRegistry.Infrastructure.Http;
 using Hangfire;
 
 namespace EgenvardRegistry.Tests.Infrastructure;

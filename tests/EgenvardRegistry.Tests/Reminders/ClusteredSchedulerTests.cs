@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Dapper;
 using EgenvardRegistry.Infrastructure.Scheduling;
+using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Tests.Infrastructure;
 using Hangfire;
 using Hangfire.Common;

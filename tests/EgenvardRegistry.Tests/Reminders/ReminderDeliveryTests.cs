@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Dapper;
-using EgenvardRegistry.Infrastructure.Scheduling;
+using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Tests.Infrastructure;
 using Hangfire;
 using MimeKit;

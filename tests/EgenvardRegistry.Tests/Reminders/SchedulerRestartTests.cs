@@ -2,7 +2,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Dapper;
-using EgenvardRegistry.Infrastructure.Scheduling;
+using EgenvardRegistry.Infrastructure.Http;
+using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Tests.Infrastructure;
 using Hangfire;
 

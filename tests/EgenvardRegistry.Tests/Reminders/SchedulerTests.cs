@@ -1,6 +1,7 @@
 using System.Reflection;
 using Dapper;
 using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Scheduling;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Tests.Infrastructure;
@@ -10,6 +11,7 @@ using Hangfire.PostgreSql;
 using Hangfire.Common;
 using Hangfire.States;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Tests.Reminders;
 
@@ -132,7 +134,7 @@ public sealed class SchedulerTests(Engine engine)
         Assert.That(state, Is.EqualTo(DeletedState.StateName));
         Assert.That(_cycle.Scans, Is.EqualTo(scans + 1), "tried once, not retried");
         Assert.That(_app.Logs.Lines, Has.Some.Matches<string>(line =>
-            line.StartsWith("Error EgenvardRegistry.Infrastructure.Scheduling.ReminderJobs: Reminder job reminders.scan failed", StringComparison.Ordinal)
+            line.StartsWith("Error EgenvardRegistry.Reminders.ReminderJobs: Reminder job reminders.scan failed", StringComparison.Ordinal)
             && line.Contains("the outbox is unreachable", StringComparison.Ordinal)));
     }
 
@@ -197,7 +199,7 @@ public sealed class RecurringScheduleTests
         var storage = new InMemoryStorage();
         var manager = new RecurringJobManager(storage, JobFilterProviders.Providers, new DefaultTimeZoneResolver(), () => Utc(stockholmNow));
 
-        RecurringJobs.Register(manager, new ReminderOptions());
+        RecurringJobs.Register(manager, [new ReminderJobSchedule(Options.Create(new ReminderOptions())), new PurgeJobSchedule()]);
 
         return storage.RecurringJobs().Single(job => job.Id == jobId).NextExecution;
     }

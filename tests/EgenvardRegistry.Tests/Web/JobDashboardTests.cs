@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Scheduling;
+using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Tests.Infrastructure;
 using EgenvardRegistry.Tests.Reminders;
 using Hangfire;

@@ -1,5 +1,7 @@
 using System.Reflection;
 using System.Security.Claims;
+// Identifiers is a shared rule set, not a feature: pure checks of Swedish identifiers with no I/O, endpoints or store,
+// so Infrastructure may read claims with them and still depend on no feature.
 using EgenvardRegistry.Identifiers;
 
 namespace EgenvardRegistry.Infrastructure.Auth;

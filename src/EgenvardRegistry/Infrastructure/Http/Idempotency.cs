@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Scheduling;
 using Microsoft.Net.Http.Headers;
 using Microsoft.OpenApi;
 
@@ -23,8 +24,10 @@ public static class Idempotency
     /// <summary>The response headers a replay repeats; the rest (<c>Cache-Control</c> …) the pipeline sets each time.</summary>
     public static readonly IReadOnlyList<string> StoredHeaders = [HeaderNames.Location, HeaderNames.ETag, HeaderNames.ContentType];
 
-    public static IServiceCollection AddIdempotency(this IServiceCollection services) =>
-        services.AddSingleton<IdempotencyStore>();
+    public static IServiceCollection AddIdempotency(this IServiceCollection services) => services
+        .AddSingleton<IdempotencyStore>()
+        .AddScoped<PurgeJob>()
+        .AddRecurringJobs<PurgeJobSchedule>();
 
     public static IApplicationBuilder UseIdempotency(this IApplicationBuilder app) =>
         app.UseMiddleware<IdempotencyMiddleware>();

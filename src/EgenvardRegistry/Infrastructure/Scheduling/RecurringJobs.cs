@@ -1,16 +1,13 @@
-using EgenvardRegistry.Reminders;
 using Hangfire;
-using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Infrastructure.Scheduling;
 
 /// <summary>
-/// Registers the recurring jobs as a node starts (replacing what the store holds, so every node's settings win in
-/// turn and must agree), and queues one scan to catch up on a morning missed while no node was running: on SQLite the
-/// in-memory store forgot when the scan last ran. The scan is idempotent, so several nodes starting at once is harmless.
+/// Registers every feature's recurring jobs as a node starts (replacing what the store holds, so every node's settings
+/// win in turn and must agree), then lets each feature queue what it runs once at start-up.
 /// </summary>
-public sealed class RecurringJobs(IRecurringJobManagerV2 recurring, IBackgroundJobClientV2 jobs, IOptions<ReminderOptions> options)
-    : IHostedService
+public sealed class RecurringJobs(
+    IRecurringJobManagerV2 recurring, IBackgroundJobClientV2 jobs, IEnumerable<IRecurringJobSource> sources) : IHostedService
 {
     public static RecurringJobOptions InStockholm => new()
     {
@@ -21,21 +18,24 @@ public sealed class RecurringJobs(IRecurringJobManagerV2 recurring, IBackgroundJ
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Register(recurring, options.Value);
-        jobs.Enqueue<ReminderJobs>(job => job.ScanAsync(CancellationToken.None));
+        var all = sources.ToList();
+        Register(recurring, all);
+        foreach (var source in all)
+        {
+            source.Started(jobs);
+        }
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>The three recurring jobs with their ids, crons and time zone. Hangfire passes its own token for <c>CancellationToken.None</c>.</summary>
-    public static void Register(IRecurringJobManager recurring, ReminderOptions settings)
+    public static void Register(IRecurringJobManager recurring, IEnumerable<IRecurringJobSource> sources)
     {
         ArgumentNullException.ThrowIfNull(recurring);
-        ArgumentNullException.ThrowIfNull(settings);
-        recurring.AddOrUpdate<ReminderJobs>(ReminderJobs.ScanId, job => job.ScanAsync(CancellationToken.None), settings.Cron, InStockholm);
-        recurring.AddOrUpdate<ReminderJobs>(ReminderJobs.DispatchId, job => job.DispatchAsync(CancellationToken.None),
-            settings.DispatchCron, InStockholm);
-        recurring.AddOrUpdate<PurgeJob>(PurgeJob.Id, job => job.RunAsync(CancellationToken.None), PurgeJob.Cron, InStockholm);
+        ArgumentNullException.ThrowIfNull(sources);
+        foreach (var source in sources)
+        {
+            source.Register(recurring);
+        }
     }
 }

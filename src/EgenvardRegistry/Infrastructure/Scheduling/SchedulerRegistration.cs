@@ -1,7 +1,5 @@
 using System.Globalization;
 using EgenvardRegistry.Infrastructure.Database;
-using EgenvardRegistry.Reminders;
-using EgenvardRegistry.Web;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
@@ -13,8 +11,8 @@ using Microsoft.Extensions.Options;
 namespace EgenvardRegistry.Infrastructure.Scheduling;
 
 /// <summary>
-/// The scheduling module: Hangfire runs the recurring jobs (<see cref="ReminderJobs"/>, <see cref="PurgeJob"/>) in the
-/// web process. On SQLite its storage is in memory, since the outbox table, not the job store, is the durable ledger; on
+/// The scheduling module: Hangfire runs the recurring jobs the features register (<see cref="IRecurringJobSource"/>) in
+/// the web process. On SQLite its storage is in memory, since the outbox table, not the job store, is the durable ledger; on
 /// PostgreSQL it lives in the registry's database in a schema of its own (<c>hangfire</c>, created by Hangfire at start),
 /// so a recurring job fires once across any number of nodes.
 /// </summary>
@@ -41,7 +39,12 @@ public static class SchedulerRegistration
         return true;
     });
 
-    public static IServiceCollection AddRegistryScheduler(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="runJobs">
+    /// Whether this node runs jobs (a Hangfire server, and every feature's recurring jobs registered at start). It decides
+    /// which services exist, so it is read before options are bound; without it the node can still queue jobs and show the
+    /// dashboard.
+    /// </param>
+    public static IServiceCollection AddRegistryScheduler(this IServiceCollection services, bool runJobs)
     {
         services.AddSingleton<JobStorage>(CreateStorage);
         services.AddSingleton<JobActivator>(provider => new AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>()));
@@ -50,11 +53,7 @@ public static class SchedulerRegistration
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        services.AddScoped<ReminderJobs>();
-        services.AddScoped<PurgeJob>();
-
-        // Whether this node runs jobs decides which services exist, so it is read now; everything else through options.
-        if (!configuration.GetValue($"{ReminderOptions.Section}:{nameof(ReminderOptions.SchedulerEnabled)}", true))
+        if (!runJobs)
         {
             return services;
         }
@@ -68,11 +67,16 @@ public static class SchedulerRegistration
         return services;
     }
 
+    /// <summary>Adds a feature's recurring jobs; the job classes themselves the feature registers as scoped services.</summary>
+    public static IServiceCollection AddRecurringJobs<TSource>(this IServiceCollection services)
+        where TSource : class, IRecurringJobSource =>
+        services.AddSingleton<IRecurringJobSource, TSource>();
+
     /// <summary>
-    /// The Hangfire Dashboard at <c>/admin/jobb</c>: for administrators signed in to the pages (the page policy sends
-    /// anyone else to sign in or to the refusal page), read-only, and in Swedish.
+    /// The Hangfire Dashboard at <c>/admin/jobb</c>: for whoever <paramref name="authorizationPolicy"/> admits (the
+    /// administrators' page policy, which sends anyone else to sign in or to the refusal page), read-only, and in Swedish.
     /// </summary>
-    public static IEndpointConventionBuilder MapJobDashboard(this IEndpointRouteBuilder routes)
+    public static IEndpointConventionBuilder MapJobDashboard(this IEndpointRouteBuilder routes, string authorizationPolicy)
     {
         var services = routes.ServiceProvider;
         HangfireServiceCollectionExtensions.ThrowIfNotConfigured(services);
@@ -98,7 +102,7 @@ public static class SchedulerRegistration
             .UseMiddleware<AspNetCoreDashboardMiddleware>(services.GetRequiredService<JobStorage>(), options,
                 services.GetRequiredService<Hangfire.Dashboard.RouteCollection>())
             .Build();
-        return routes.Map(DashboardPath + "/{**path}", dashboard).RequireAuthorization(WebPolicies.Admin);
+        return routes.Map(DashboardPath + "/{**path}", dashboard).RequireAuthorization(authorizationPolicy);
     }
 
     /// <summary>Hangfire renders the dashboard in the request's UI culture (it ships Swedish) and names it in <c>lang</c>.</summary>

@@ -1,7 +1,7 @@
-using EgenvardRegistry.Infrastructure.Http;
+using EgenvardRegistry.Infrastructure.Scheduling;
 using Hangfire;
 
-namespace EgenvardRegistry.Infrastructure.Scheduling;
+namespace EgenvardRegistry.Infrastructure.Http;
 
 /// <summary>Nightly housekeeping: deletes idempotency keys (and the responses they hold) past their 24 hours.</summary>
 /// <remarks>Not retried by Hangfire: the next night deletes whatever this run left.</remarks>
@@ -33,4 +33,14 @@ public sealed partial class PurgeJob(IdempotencyStore idempotency, TimeProvider 
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Purging expired idempotency keys failed; the next night tries again")]
     private partial void LogFailed(Exception exception);
+}
+
+/// <summary>The purge's id and cron; it has nothing to catch up at start-up, since the next night deletes whatever is due.</summary>
+public sealed class PurgeJobSchedule : IRecurringJobSource
+{
+    public void Register(IRecurringJobManager recurring)
+    {
+        ArgumentNullException.ThrowIfNull(recurring);
+        recurring.AddOrUpdate<PurgeJob>(PurgeJob.Id, job => job.RunAsync(CancellationToken.None), PurgeJob.Cron, RecurringJobs.InStockholm);
+    }
 }

@@ -1,7 +1,8 @@
-using EgenvardRegistry.Reminders;
+using EgenvardRegistry.Infrastructure.Scheduling;
 using Hangfire;
+using Microsoft.Extensions.Options;
 
-namespace EgenvardRegistry.Infrastructure.Scheduling;
+namespace EgenvardRegistry.Reminders;
 
 /// <summary>
 /// Hangfire's entry points for the reminder work. Each is thin: it calls <see cref="IReminderCycle"/>, which is tested
@@ -60,4 +61,25 @@ public sealed partial class ReminderJobs(IReminderCycle cycle, ILogger<ReminderJ
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reminder job {Job} failed; the next run tries again")]
     private partial void LogFailed(Exception exception, string job);
+}
+
+/// <summary>
+/// The reminder jobs' ids, crons (<c>Reminders:Cron</c>, <c>Reminders:DispatchCron</c>) and time zone, and one scan queued
+/// as a node starts, to catch up on a morning missed while no node was running: on SQLite the in-memory store forgot
+/// when the scan last ran. The scan is idempotent, so several nodes starting at once is harmless.
+/// </summary>
+public sealed class ReminderJobSchedule(IOptions<ReminderOptions> options) : IRecurringJobSource
+{
+    // Hangfire passes its own token where a job's expression says CancellationToken.None.
+    public void Register(IRecurringJobManager recurring)
+    {
+        ArgumentNullException.ThrowIfNull(recurring);
+        var settings = options.Value;
+        recurring.AddOrUpdate<ReminderJobs>(ReminderJobs.ScanId, job => job.ScanAsync(CancellationToken.None), settings.Cron,
+            RecurringJobs.InStockholm);
+        recurring.AddOrUpdate<ReminderJobs>(ReminderJobs.DispatchId, job => job.DispatchAsync(CancellationToken.None),
+            settings.DispatchCron, RecurringJobs.InStockholm);
+    }
+
+    public void Started(IBackgroundJobClientV2 jobs) => jobs.Enqueue<ReminderJobs>(job => job.ScanAsync(CancellationToken.None));
 }
