@@ -38,11 +38,21 @@ public static class AuditActions
         [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun];
 }
 
+/// <remarks>
+/// A verification records its reason (<c>VerificationReasons</c>) and a reminder send the notification's new status
+/// (<c>NotificationStatus</c>) as its outcome instead.
+/// </remarks>
 public static class AuditOutcomes
 {
     public const string Ok = "ok";
     public const string Denied = "denied";
     public const string NotFound = "not-found";
+    public const string Conflict = "conflict";
+    public const string Invalid = "invalid";
+    public const string PreconditionFailed = "precondition-failed";
+
+    /// <summary>A renewal's event for the certificate it replaced; the new certificate's event is <see cref="Ok"/>.</summary>
+    public const string Replaced = "replaced";
 }
 
 /// <summary>

@@ -12,13 +12,22 @@ namespace EgenvardRegistry.Certificates;
 /// </summary>
 public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
 {
+    /// <summary>What a row of <c>certificate_history</c> says happened.</summary>
+    private static class HistoryChange
+    {
+        public const string Issued = "issued";
+        public const string Renewed = "renewed";
+        public const string Replaced = "replaced";
+        public const string Revoked = "revoked";
+    }
+
     public async Task<Certificate> IssueAsync(NewCertificate input, Caller caller, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         return await db.RunAuditedAsync(async transaction =>
         {
             var (id, childId) = await InsertAsync(transaction, input, caller, now, replaces: null, cancellationToken);
-            await History(transaction, id, 1, CertificateStatus.Active, "issued", now, caller, null, cancellationToken);
+            await History(transaction, id, 1, CertificateStatus.Active, HistoryChange.Issued, now, caller, null, cancellationToken);
             var issued = await LoadOneAsync(transaction, id, cancellationToken);
             return Audited.With(issued!, AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId));
         }, cancellationToken);
@@ -73,11 +82,11 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE certificates SET replaced_by = @NewId WHERE id = @Id",
                 new { NewId = newId, Id = id }, transaction, cancellationToken: cancellationToken));
-            await History(transaction, id, old.Version + 1, CertificateStatus.Replaced, "replaced", now, caller, null, cancellationToken);
-            await History(transaction, newId, 1, CertificateStatus.Active, "renewed", now, caller, null, cancellationToken);
+            await History(transaction, id, old.Version + 1, CertificateStatus.Replaced, HistoryChange.Replaced, now, caller, null, cancellationToken);
+            await History(transaction, newId, 1, CertificateStatus.Active, HistoryChange.Renewed, now, caller, null, cancellationToken);
             var renewed = await LoadOneAsync(transaction, newId, cancellationToken);
             return Audited.With(ChangeResult.Done(renewed!),
-                AuditEvent.By(caller, now, AuditActions.CertificateRenew, "replaced", id, childId),
+                AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Replaced, id, childId),
                 AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId));
         }, cancellationToken);
     }
@@ -104,7 +113,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             {
                 return Refused(caller, now, AuditActions.CertificateRevoke, ChangeResult.PreconditionFailed(), id, certificate);
             }
-            await History(transaction, id, expectedVersion + 1, CertificateStatus.Revoked, "revoked", now, caller, reason, cancellationToken);
+            await History(transaction, id, expectedVersion + 1, CertificateStatus.Revoked, HistoryChange.Revoked, now, caller, reason, cancellationToken);
             var result = await LoadOneAsync(transaction, id, cancellationToken);
             return Audited.With(ChangeResult.Done(result!),
                 AuditEvent.By(caller, now, AuditActions.CertificateRevoke, AuditOutcomes.Ok, id, certificate!.ChildId));
@@ -257,9 +266,9 @@ public sealed record ChangeResult(ChangeOutcome Outcome, string AuditOutcome, Ce
 
     public static ChangeResult NotFound(string auditOutcome) => new(ChangeOutcome.NotFound, auditOutcome);
 
-    public static ChangeResult PreconditionFailed() => new(ChangeOutcome.PreconditionFailed, "precondition-failed");
+    public static ChangeResult PreconditionFailed() => new(ChangeOutcome.PreconditionFailed, AuditOutcomes.PreconditionFailed);
 
-    public static ChangeResult Conflict(string detail) => new(ChangeOutcome.Conflict, "conflict", Detail: detail);
+    public static ChangeResult Conflict(string detail) => new(ChangeOutcome.Conflict, AuditOutcomes.Conflict, Detail: detail);
 
-    public static ChangeResult Invalid(ValidationErrors errors) => new(ChangeOutcome.Invalid, "invalid", Errors: errors);
+    public static ChangeResult Invalid(ValidationErrors errors) => new(ChangeOutcome.Invalid, AuditOutcomes.Invalid, Errors: errors);
 }

@@ -50,7 +50,7 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
                 """, new { Id = id }, transaction, cancellationToken: cancellationToken));
             (NotificationItem?, bool) result = (row?.ToItem(), retried);
             return row is null ? Audited.With(result) : Audited.With(result, AuditEvent.By(caller, now, AuditActions.NotificationRetry,
-                retried ? AuditOutcomes.Ok : "conflict", row.CertificateId, row.ChildId));
+                retried ? AuditOutcomes.Ok : AuditOutcomes.Conflict, row.CertificateId, row.ChildId));
         }, cancellationToken);
     }
 

@@ -87,20 +87,20 @@ public static class SwedishText
         AuditOutcomes.Ok => "Genomförd",
         AuditOutcomes.Denied => "Nekad",
         AuditOutcomes.NotFound => "Hittades inte",
-        "conflict" => "Konflikt",
-        "replaced" => "Ersatt",
-        "invalid" => "Ogiltig",
-        "precondition-failed" => "Inaktuell version",
+        AuditOutcomes.Conflict => "Konflikt",
+        AuditOutcomes.Replaced => "Ersatt",
+        AuditOutcomes.Invalid => "Ogiltig",
+        AuditOutcomes.PreconditionFailed => "Inaktuell version",
         _ => outcome,
     };
 
     public static string NotificationStatus(string status) => status switch
     {
-        "pending" => "Väntar",
-        "sending" => "Skickas",
-        "sent" => "Skickad",
-        "failed" => "Misslyckad",
-        "cancelled" => "Avbruten",
+        Reminders.NotificationStatus.Pending => "Väntar",
+        Reminders.NotificationStatus.Sending => "Skickas",
+        Reminders.NotificationStatus.Sent => "Skickad",
+        Reminders.NotificationStatus.Failed => "Misslyckad",
+        Reminders.NotificationStatus.Cancelled => "Avbruten",
         _ => status,
     };
 }

@@ -92,7 +92,7 @@ public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycl
 
     private async Task LoadOutboxAsync(CancellationToken cancellationToken)
     {
-        Failed = (await reminders.ListAsync("failed", ListLength, 0, Caller, cancellationToken)).Items;
-        Pending = (await reminders.ListAsync("pending", ListLength, 0, Caller, cancellationToken)).Items;
+        Failed = (await reminders.ListAsync(NotificationStatus.Failed, ListLength, 0, Caller, cancellationToken)).Items;
+        Pending = (await reminders.ListAsync(NotificationStatus.Pending, ListLength, 0, Caller, cancellationToken)).Items;
     }
 }
