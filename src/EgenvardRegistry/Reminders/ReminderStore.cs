@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Infrastructure.Database;
