@@ -1,6 +1,7 @@
 using System.Net;
 using Dapper;
 using EgenvardRegistry.Audit;
+using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Infrastructure.Http;
@@ -27,6 +28,10 @@ public sealed record NotificationPage(IReadOnlyList<NotificationItem> Items, int
 public static class ReminderEndpoints
 {
     public const int MaxLimit = 500;
+
+    public static readonly ErrorCode UnknownStatus = new("notification-status.unknown", $"One of {string.Join(", ", NotificationStatus.All)}.");
+    public static readonly ErrorCode LimitOutOfRange = new("limit.out-of-range", $"Between 1 and {MaxLimit}.");
+    public static readonly ErrorCode NegativeOffset = new("offset.negative", "Zero or more.");
 
     public static IEndpointRouteBuilder MapReminders(this IEndpointRouteBuilder routes)
     {
@@ -58,22 +63,22 @@ public static class ReminderEndpoints
     public static async Task<Results<Ok<NotificationPage>, ValidationProblem>> ListNotifications(
         string? status, int? limit, int? offset, Caller caller, ReminderAdminStore store, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new ValidationErrors();
         if (status is not null && !NotificationStatus.All.Contains(status))
         {
-            errors["status"] = [$"One of {string.Join(", ", NotificationStatus.All)}."];
+            errors.Add("status", UnknownStatus);
         }
         if (limit is < 1 or > MaxLimit)
         {
-            errors["limit"] = [$"Between 1 and {MaxLimit}."];
+            errors.Add("limit", LimitOutOfRange);
         }
         if (offset is < 0)
         {
-            errors["offset"] = ["Zero or more."];
+            errors.Add("offset", NegativeOffset);
         }
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToProblemErrors());
         }
         return TypedResults.Ok(await store.ListAsync(status, limit ?? 100, offset ?? 0, caller, cancellationToken));
     }

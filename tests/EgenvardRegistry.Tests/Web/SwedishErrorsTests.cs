@@ -38,7 +38,7 @@ public sealed class SwedishErrorsTests
         foreach (var request in BadRequests())
         {
             var (_, errors) = CertificateRules.Validate(request, Today);
-            foreach (var (path, messages) in errors.ToDictionary())
+            foreach (var (path, messages) in errors.ToProblemErrors())
             {
                 foreach (var message in messages)
                 {

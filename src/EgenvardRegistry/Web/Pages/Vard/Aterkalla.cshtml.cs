@@ -89,9 +89,9 @@ public sealed class AterkallaModel(CertificateStore store, TimeProvider time) : 
         {
             Errors.Add(SwedishErrors.Translate("reason", "Required.", prefix: ""));
         }
-        else if (reason.Length > CertificateEndpoints.MaxReasonLength)
+        else if (reason.Length > CertificateRules.MaxReasonLength)
         {
-            Errors.Add(SwedishErrors.Translate("reason", $"At most {CertificateEndpoints.MaxReasonLength} characters.", prefix: ""));
+            Errors.Add(SwedishErrors.Translate("reason", $"At most {CertificateRules.MaxReasonLength} characters.", prefix: ""));
         }
         return !Errors.Any;
     }

@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
@@ -68,7 +69,7 @@ public abstract class CertificateFormPage(TimeProvider time) : RegistryPageModel
     protected void AddRuleErrors(ValidationErrors errors)
     {
         var already = Errors.All.Select(error => error.Field).ToHashSet();
-        Errors.AddRange(SwedishErrors.Translate(errors.ToDictionary()).Where(error => !already.Contains(error.Field)));
+        Errors.AddRange(SwedishErrors.Translate(errors.ToProblemErrors()).Where(error => !already.Contains(error.Field)));
         Errors.OrderBy(error => Array.FindIndex(FieldOrder, part => error.Field.StartsWith(part, StringComparison.Ordinal)) is var at and >= 0
             ? at : FieldOrder.Length);
     }

@@ -1,6 +1,7 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Mail;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vardnadshavare;
@@ -41,7 +42,7 @@ public sealed class IndexModel(GuardianStore store, TimeProvider time) : Registr
     {
         var email = string.IsNullOrWhiteSpace(Email) ? null : Email.Trim();
         HasContact = true;
-        if (email is not null && !CertificateRules.IsValidEmail(email))
+        if (email is not null && !MailAddresses.IsValidEmail(email))
         {
             EmailError = "Skriv en giltig e-postadress, till exempel namn@example.se.";
         }
