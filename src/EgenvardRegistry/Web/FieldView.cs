@@ -15,7 +15,7 @@ public sealed record FieldView(
     IReadOnlyDictionary<string, string>? Options = null,
     string? Autocomplete = null)
 {
-    public string Id => SwedishErrors.Id(Name);
+    public string Id => IdFor(Name);
 
     public bool Invalid => Errors.Count > 0;
 
@@ -27,4 +27,7 @@ public sealed record FieldView(
             return ids.Count == 0 ? null : string.Join(' ', ids);
         }
     }
+
+    /// <summary>The element id for a field name, as ASP.NET writes it: <c>Form.Measures[0].IfHarm</c> → <c>Form_Measures_0__IfHarm</c>.</summary>
+    public static string IdFor(string name) => name.Replace('.', '_').Replace('[', '_').Replace(']', '_');
 }

@@ -78,7 +78,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         var afterGood = await Contact();
 
         Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(badHtml, Does.Contain("id=\"Email-error\"").And.Contain("Skriv en giltig e-postadress"));
+        Assert.That(badHtml, Does.Contain("id=\"Email-error\"").And.Contain("Ange en giltig e-postadress"));
         Assert.That(badHtml, Does.Contain("aria-describedby=\"Email-hint Email-error\"").And.Contain("aria-invalid=\"true\""));
         Assert.That(afterBad, Is.EqualTo(("sara.lind@example.se", true)));
         Assert.That(goodHtml, Does.Contain("Dina uppgifter är sparade"));
@@ -167,7 +167,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         Assert.That(html, Does.Contain("23 november 2026 kl. 09:00").And.Contain("Vården").And.Contain("Genomförd"));
         Assert.That(html, Does.Contain("20150312-****"));
         Assert.That(html, Does.Not.Contain("2015031223").And.Not.Contain("20150312-2382"));
-        Assert.That(badHtml, Does.Contain("id=\"Personnummer-error\"").And.Contain("Skriv ett giltigt personnummer"));
+        Assert.That(badHtml, Does.Contain("id=\"Personnummer-error\"").And.Contain("Ange ett giltigt personnummer"));
         Assert.That(byCertificate, Does.Contain($"Händelser för intyg {certificate}").And.Contain("Utfärdade intyg"));
         Assert.That((await AuditRows()).Select(row => row.Action), Does.Contain("audit.search").And.Contain("audit.read"));
         Assert.That(App.Logs.Lines, Has.Some.Contain("handler=Search"), "the page host's logs are captured");

@@ -74,7 +74,7 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         var (response, html) = await VerifyOnPage("20150312-2383", "");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Personnummer-error\">Skriv ett giltigt personnummer"));
+        Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Personnummer-error\">Ange ett giltigt personnummer"));
         Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Measure-error\">Välj vilken åtgärd det gäller."));
         Assert.That(html, Does.Contain("aria-invalid=\"true\""));
         Assert.That(await AuditCount("action = 'verification'"), Is.EqualTo(0));

@@ -26,9 +26,10 @@ public sealed class SwedishTextTests
         Assert.That(SwedishText.Status(certificate, Today).Text, Is.EqualTo(expected));
     }
 
-    [Test]
-    public void Date_IsDayMonthNameYear() =>
-        Assert.That(SwedishText.Date(new DateOnly(2027, 8, 14)), Is.EqualTo("14 augusti 2027"));
+    [TestCase(2027, 8, 14, "14 augusti 2027")]
+    [TestCase(2026, 1, 1, "1 januari 2026")]
+    public void Date_IsDayMonthNameYear(int year, int month, int day, string expected) =>
+        Assert.That(SwedishText.Date(new DateOnly(year, month, day)), Is.EqualTo(expected));
 
     [TestCase("2026-11-23T08:00:00Z", "23 november 2026 kl. 09:00")]
     [TestCase("2026-07-01T22:30:00Z", "2 juli 2026 kl. 00:30")]
