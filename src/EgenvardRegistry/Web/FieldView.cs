@@ -13,7 +13,8 @@ public sealed record FieldView(
     string Type = "text",
     bool Multiline = false,
     IReadOnlyDictionary<string, string>? Options = null,
-    string? Autocomplete = null)
+    string? Autocomplete = null,
+    string? InputMode = null)
 {
     public string Id => IdFor(Name);
 

@@ -74,9 +74,10 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         var (response, html) = await VerifyOnPage("20150312-2383", "");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Personnummer-error\">Ange ett giltigt personnummer"));
-        Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Measure-error\">Välj vilken åtgärd det gäller."));
-        Assert.That(html, Does.Contain("aria-invalid=\"true\""));
+        Pages.AssertFieldError(html, "Personnummer", "Ange ett giltigt personnummer");
+        Pages.AssertFieldError(html, "Measure", "Välj vilken åtgärd det gäller.");
+        Assert.That(html, Does.Contain("Barnets personnummer: Ange ett giltigt personnummer").And.Contain("Åtgärd: Välj vilken åtgärd"),
+            "the summary names each field");
         Assert.That(await AuditCount("action = 'verification'"), Is.EqualTo(0));
     }
 
