@@ -41,15 +41,4 @@ public sealed class IndexModel(VerificationStore verifications, SchoolStore scho
         }
         Expiring = await schools.ListAsync(Caller, Today, 30, cancellationToken);
     }
-
-    /// <summary>Why a child is not covered, as staff would say it.</summary>
-    public static string ReasonText(string reason) => reason switch
-    {
-        VerificationReasons.None => "Intyg saknas. Be vårdnadshavarna om ett egenvårdsintyg.",
-        VerificationReasons.Expired => "Intyget har gått ut. Vårdnadshavarna behöver boka en ny bedömning.",
-        VerificationReasons.Revoked => "Intyget är återkallat. Kontakta vården.",
-        VerificationReasons.MeasureNotCovered => "Intyget gäller inte denna åtgärd.",
-        VerificationReasons.NotYetValid => "Intyget är inte giltigt ännu.",
-        _ => "Giltigt intyg finns.",
-    };
 }
