@@ -1,4 +1,3 @@
-using System.Net;
 using Dapper;
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Infrastructure;
@@ -6,7 +5,6 @@ using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Reminders;
 
@@ -52,11 +50,6 @@ public static class ReminderEndpoints
         admin.MapPost("/reminders/run", RunReminders)
             .WithName(nameof(RunReminders))
             .WithSummary("Run the reminder scan and drain the outbox now; returns the counts.");
-
-        // The one-click link in every reminder works without signing in: its signature is the authority.
-        var unsubscribe = routes.MapGroup("/reminders/unsubscribe").WithTags("Reminders").ExcludeFromDescription();
-        unsubscribe.MapGet("/", ConfirmUnsubscribe).WithName(nameof(ConfirmUnsubscribe));
-        unsubscribe.MapPost("/", Unsubscribe).WithName(nameof(Unsubscribe)).RequireRateLimiting(RateLimits.Lookup);
         return routes;
     }
 
@@ -103,45 +96,6 @@ public static class ReminderEndpoints
         await store.AuditRunAsync(caller, cancellationToken);
         return TypedResults.Ok(counts);
     }
-
-    public static ContentHttpResult ConfirmUnsubscribe(string? token, IOptions<ReminderOptions> options)
-    {
-        if (!UnsubscribeLinks.From(options.Value).TryRead(token, out _))
-        {
-            return InvalidLink();
-        }
-        // A GET never changes anything (mail scanners open links); the button posts, as RFC 8058's one-click does.
-        return Page(StatusCodes.Status200OK, "Stäng av påminnelser", $"""
-            <p>Vill du sluta få e-post om egenvårdsintyg som snart går ut?</p>
-            <form method="post" action="?token={WebUtility.HtmlEncode(token)}">
-              <input type="hidden" name="List-Unsubscribe" value="One-Click">
-              <button type="submit">Stäng av påminnelser</button>
-            </form>
-            """);
-    }
-
-    public static async Task<ContentHttpResult> Unsubscribe(string? token, IOptions<ReminderOptions> options,
-        ReminderAdminStore store, CancellationToken cancellationToken)
-    {
-        if (!UnsubscribeLinks.From(options.Value).TryRead(token, out var guardianId))
-        {
-            return InvalidLink();
-        }
-        await store.TurnRemindersOffAsync(guardianId, cancellationToken);
-        return Page(StatusCodes.Status200OK, "Påminnelser avstängda",
-            "<p>Du får inte längre e-post om egenvårdsintyg som snart går ut. Du kan slå på påminnelserna igen när du loggar in.</p>");
-    }
-
-    private static ContentHttpResult InvalidLink() => Page(StatusCodes.Status400BadRequest, "Ogiltig länk",
-        "<p>Länken är ogiltig eller har ändrats. Logga in för att ändra dina påminnelser.</p>");
-
-    private static ContentHttpResult Page(int status, string title, string body) => TypedResults.Content($"""
-        <!DOCTYPE html>
-        <html lang="sv">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
-        <body><main><h1>{title}</h1>{body}</main></body>
-        </html>
-        """, "text/html; charset=utf-8", statusCode: status);
 }
 
 /// <summary>What administrators and unsubscribe links do to the outbox and to guardians' reminder settings.</summary>
