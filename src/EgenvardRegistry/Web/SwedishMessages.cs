@@ -4,6 +4,7 @@ using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Identifiers;
 using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Schools;
@@ -73,6 +74,7 @@ public static class SwedishMessages
         [ReminderEndpoints.UnknownStatus] = "Välj en status i listan.",
         [ReminderEndpoints.LimitOutOfRange] = $"Ange ett heltal mellan 1 och {ReminderEndpoints.MaxLimit}.",
         [ReminderEndpoints.NegativeOffset] = "Ange noll eller ett större heltal.",
+        [BadRequestExceptionHandler.NotJson] = "Inte giltig JSON här, eller ett värde av fel typ.",
     };
 
     /// <summary>For a code the table lacks (a test fails then): never English on a Swedish page.</summary>

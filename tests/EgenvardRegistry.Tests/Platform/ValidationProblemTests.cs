@@ -88,6 +88,11 @@ public sealed class ValidationProblemTests(Engine engine) : IntegrationTest(engi
             {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"The certificate is not complete or not valid.","status":400,"errors":{"guardians[0].personnummer":["A guardian cannot be the child."],"guardians[1]":["A guardian is required here."],"measures[0].code":["Required."]}}
             """);
 
+        yield return new("issue: a value of the wrong type", HttpMethod.Post, "/api/certificates", () => Tokens.Clinician(),
+            new JsonObject { ["child"] = new JsonObject { ["name"] = "Alva" }, ["validFrom"] = 5 }, """
+            {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"Malformed JSON","status":400,"detail":"The request body is not valid JSON for this operation (line 1, byte 39).","errors":{"validFrom":["Not valid JSON here, or a value of the wrong type."]}}
+            """);
+
         yield return new("renew", HttpMethod.Post, "/api/certificates/{id}/renewals", () => Tokens.Clinician(),
             Json(new { validFrom = "2026-11-23", validUntil = "2028-11-23", followUpOn = "2020-01-01", measures = new object?[] { null } }),
             """
