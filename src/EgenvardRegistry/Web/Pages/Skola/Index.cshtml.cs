@@ -8,8 +8,8 @@ namespace EgenvardRegistry.Web.Pages.Skola;
 
 /// <summary>
 /// School staff check, before they help a child, that a valid certificate covers the measure today; the answer reads
-/// at a glance. The check is the API's (its rules, and <see cref="VerificationStore"/>): only certificates shared with the unit count,
-/// and every check is audited.
+/// at a glance. The check is the API's (its rules and <see cref="VerificationStore"/>): only certificates shared with
+/// the unit count, and every check is audited.
 /// </summary>
 public sealed class IndexModel(VerificationStore verifications, SchoolStore schools, TimeProvider time) : RegistryPageModel(time)
 {
