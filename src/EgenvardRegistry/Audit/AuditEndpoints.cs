@@ -1,4 +1,3 @@
-using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Http;
@@ -23,6 +22,11 @@ public sealed record AuditSearchRequest(string? Personnummer, int? Limit, long? 
 
 public static class AuditEndpoints
 {
+    public static readonly ErrorCode NotACertificateId = new("certificate-id.invalid", "Not a certificate id (a UUID).");
+    public static readonly ErrorCode NotAnInstant =
+        new("instant.invalid", $"An ISO-8601 instant with Z or an offset, e.g. {Instants.Example} (send + as %2B).");
+    public static readonly ErrorCode ToNotAfterFrom = new("to.not-after-from", "Must be later than from.");
+
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/admin/audit").WithTags("Audit")
@@ -62,19 +66,19 @@ public static class AuditEndpoints
             }
             else
             {
-                errors.Add("certificateId", "Not a certificate id (a UUID).");
+                errors.Add("certificateId", NotACertificateId);
             }
         }
         var fromInstant = Instant(errors, "from", from);
         var toInstant = Instant(errors, "to", to);
         if (fromInstant >= toInstant)
         {
-            errors.Add("to", "Must be later than from.");
+            errors.Add("to", ToNotAfterFrom);
         }
         var page = PageRequest.FromQuery(limit, before, errors);
         if (errors.Any || page is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The audit query is not valid.");
+            return TypedResults.ValidationProblem(errors.ToProblemErrors(), title: "The audit query is not valid.");
         }
         return TypedResults.Ok(await store.ListAsync(new AuditFilter(certificate, fromInstant, toInstant), page, caller, cancellationToken));
     }
@@ -83,16 +87,13 @@ public static class AuditEndpoints
         AuditSearchRequest request, Caller caller, AuditStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var errors = new ValidationErrors();
-        if (!Identifiers.Personnummer.TryNormalize(request.Personnummer, time.TodayInStockholm(), out var personnummer))
-        {
-            errors.Add("personnummer", "Not a valid personnummer or samordningsnummer.");
-        }
+        var personnummer = Identifiers.Personnummer.Normalize(request.Personnummer, time.TodayInStockholm(), errors, "personnummer");
         var page = PageRequest.From(request.Limit, request.Before, errors);
         if (errors.Any || page is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The audit search is not valid.");
+            return TypedResults.ValidationProblem(errors.ToProblemErrors(), title: "The audit search is not valid.");
         }
-        return TypedResults.Ok(await store.SearchByChildAsync(personnummer, page, caller, cancellationToken));
+        return TypedResults.Ok(await store.SearchByChildAsync(personnummer!, page, caller, cancellationToken));
     }
 
     private static DateTimeOffset? Instant(ValidationErrors errors, string field, string? text)
@@ -105,7 +106,7 @@ public static class AuditEndpoints
         {
             return instant;
         }
-        errors.Add(field, $"An ISO-8601 instant with Z or an offset, e.g. {Instants.Example} (send + as %2B).");
+        errors.Add(field, NotAnInstant);
         return null;
     }
 }

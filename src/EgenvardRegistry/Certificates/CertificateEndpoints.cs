@@ -8,8 +8,6 @@ namespace EgenvardRegistry.Certificates;
 
 public static class CertificateEndpoints
 {
-    public const int MaxReasonLength = 500;
-
     public static IEndpointRouteBuilder MapCertificates(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/certificates").WithTags("Certificates")
@@ -60,7 +58,7 @@ public static class CertificateEndpoints
         var outcome = CertificateRules.Validate(request, today);
         if (outcome.Certificate is not { } certificate)
         {
-            return TypedResults.ValidationProblem(outcome.Errors.ToDictionary(),
+            return TypedResults.ValidationProblem(outcome.Errors.ToProblemErrors(),
                 title: "The certificate is not complete or not valid.");
         }
         if (certificate.CareUnit.HsaId != caller.CareUnit)
@@ -102,7 +100,7 @@ public static class CertificateEndpoints
         var result = await store.RenewAsync(id, request, caller, ifMatch.Version, today, cancellationToken);
         if (result.Outcome == ChangeOutcome.Invalid)
         {
-            return TypedResults.ValidationProblem(result.Errors!.ToDictionary(), title: "The renewal is not complete or not valid.");
+            return TypedResults.ValidationProblem(result.Errors!.ToProblemErrors(), title: "The renewal is not complete or not valid.");
         }
         if (result.Certificate is not { } renewed)
         {
@@ -121,13 +119,10 @@ public static class CertificateEndpoints
         {
             return IfMatch.Required();
         }
-        var reason = request.Reason?.Trim();
-        if (string.IsNullOrEmpty(reason) || reason.Length > MaxReasonLength)
+        var errors = new ValidationErrors();
+        if (CertificateRules.RevocationReason(request.Reason, errors) is not { } reason)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["reason"] = [$"Say why the certificate is revoked (at most {MaxReasonLength} characters)."],
-            });
+            return TypedResults.ValidationProblem(errors.ToProblemErrors());
         }
         var result = await store.RevokeAsync(id, reason, caller, version, cancellationToken);
         if (result.Certificate is not { } revoked)
@@ -142,12 +137,10 @@ public static class CertificateEndpoints
         SearchRequest request, Caller caller, CertificateStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var today = time.TodayInStockholm();
-        if (!Identifiers.Personnummer.TryNormalize(request.Personnummer, today, out var personnummer))
+        var errors = new ValidationErrors();
+        if (Identifiers.Personnummer.Normalize(request.Personnummer, today, errors, "personnummer") is not { } personnummer)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["personnummer"] = ["Not a valid personnummer or samordningsnummer."],
-            });
+            return TypedResults.ValidationProblem(errors.ToProblemErrors());
         }
         var certificates = await store.SearchAsync(personnummer, caller, cancellationToken);
         return TypedResults.Ok(new ItemsResponse<CertificateResponse>(

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using EgenvardRegistry.Audit;
+using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 

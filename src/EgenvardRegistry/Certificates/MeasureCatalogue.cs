@@ -1,3 +1,5 @@
+using EgenvardRegistry.Infrastructure;
+
 namespace EgenvardRegistry.Certificates;
 
 /// <summary>The measure codes the registry knows, with the Swedish words shown to people.</summary>
@@ -19,6 +21,8 @@ public static class MeasureCatalogue
         [Other] = "Annan åtgärd",
     };
 
+    public static readonly ErrorCode Unknown = new("measure.unknown", $"Unknown measure; one of {string.Join(", ", Swedish.Keys)}.");
+
     public static bool IsKnown(string? code) => code is not null && Swedish.ContainsKey(code);
 }
 
@@ -31,6 +35,8 @@ public static class Performers
         ["staff"] = "Personal",
         ["child-with-staff"] = "Barnet med stöd av personal",
     };
+
+    public static readonly ErrorCode Unknown = new("performer.unknown", $"Who performs the measure: one of {string.Join(", ", Swedish.Keys)}.");
 
     public static bool IsKnown(string? performer) => performer is not null && Swedish.ContainsKey(performer);
 }

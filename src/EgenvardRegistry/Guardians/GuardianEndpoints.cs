@@ -2,12 +2,15 @@ using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Http;
+using EgenvardRegistry.Infrastructure.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EgenvardRegistry.Guardians;
 
 public static class GuardianEndpoints
 {
+    public static readonly ErrorCode RemindersEnabledRequired = new("reminders-enabled.required", "Required: true or false.");
+
     public static IEndpointRouteBuilder MapGuardians(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/guardians/me").WithTags("Guardians")
@@ -49,19 +52,15 @@ public static class GuardianEndpoints
     public static async Task<Results<Ok<GuardianContact>, ValidationProblem, ProblemHttpResult>> PutContact(
         GuardianContact request, Caller caller, GuardianStore store, CancellationToken cancellationToken)
     {
-        var email = string.IsNullOrWhiteSpace(request.Email) ? null : request.Email.Trim();
-        var errors = new Dictionary<string, string[]>();
-        if (email is not null && !CertificateRules.IsValidEmail(email))
-        {
-            errors["email"] = ["Not a valid e-mail address."];
-        }
+        var errors = new ValidationErrors();
+        var email = MailAddresses.NormalizeEmail(request.Email, errors, "email");
         if (request.RemindersEnabled is null)
         {
-            errors["remindersEnabled"] = ["Required: true or false."];
+            errors.Add("remindersEnabled", RemindersEnabledRequired);
         }
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToProblemErrors());
         }
         return await store.SetContactAsync(caller, email, request.RemindersEnabled!.Value, cancellationToken)
             ? TypedResults.Ok(new GuardianContact(email, request.RemindersEnabled))
@@ -80,7 +79,7 @@ public static class GuardianEndpoints
         var page = PageRequest.FromQuery(limit, before, errors);
         if (errors.Any || page is null)
         {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The access-log query is not valid.");
+            return TypedResults.ValidationProblem(errors.ToProblemErrors(), title: "The access-log query is not valid.");
         }
         return TypedResults.Ok(await store.ListAccessLogAsync(caller, page, cancellationToken));
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EgenvardRegistry.Infrastructure;
 
 namespace EgenvardRegistry.Identifiers;
 
@@ -10,6 +11,22 @@ public static class Personnummer
 {
     private const int EarliestYear = 1850;
     private const int SamordningsDayOffset = 60;
+
+    public static readonly ErrorCode Invalid = new("personnummer.invalid", "Not a valid personnummer or samordningsnummer.");
+
+    /// <summary>
+    /// The 12-digit form of <paramref name="input"/>, or null after reporting <see cref="Invalid"/> on
+    /// <paramref name="field"/>; the error never carries the value.
+    /// </summary>
+    public static string? Normalize(string? input, DateOnly today, ValidationErrors errors, string field)
+    {
+        if (TryNormalize(input, today, out var normalized))
+        {
+            return normalized;
+        }
+        errors.Add(field, Invalid);
+        return null;
+    }
 
     /// <summary>
     /// Accepts YYYYMMDDNNNC, YYYYMMDD-NNNC, YYYYMMDD+NNNC, YYMMDDNNNC, YYMMDD-NNNC and YYMMDD+NNNC

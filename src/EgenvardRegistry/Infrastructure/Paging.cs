@@ -1,5 +1,4 @@
 using System.Globalization;
-using EgenvardRegistry.Certificates;
 
 namespace EgenvardRegistry.Infrastructure;
 
@@ -12,6 +11,9 @@ public sealed record PageRequest(int Limit, long? Before)
     public const int DefaultLimit = 100;
     public const int MaxLimit = 500;
 
+    public static readonly ErrorCode InvalidLimit = new("page.limit.invalid", $"An integer between 1 and {MaxLimit} (default {DefaultLimit}).");
+    public static readonly ErrorCode InvalidBefore = new("page.before.invalid", "A positive integer: the 'next' value of the previous page.");
+
     /// <summary>Rows to fetch: one more than the page, to know whether another page follows.</summary>
     public int Take => Limit + 1;
 
@@ -21,12 +23,12 @@ public sealed record PageRequest(int Limit, long? Before)
         var limitRead = TryRead(limit, out var limitValue);
         if (!limitRead)
         {
-            errors.Add("limit", LimitMessage);
+            errors.Add("limit", InvalidLimit);
         }
         var beforeRead = TryRead(before, out var beforeValue);
         if (!beforeRead)
         {
-            errors.Add("before", BeforeMessage);
+            errors.Add("before", InvalidBefore);
         }
         var request = From(limitValue is { } l ? (int)Math.Min(l, int.MaxValue) : null, beforeValue, errors);
         return limitRead && beforeRead ? request : null;
@@ -38,12 +40,12 @@ public sealed record PageRequest(int Limit, long? Before)
         var valid = true;
         if (limit is < 1 or > MaxLimit)
         {
-            errors.Add("limit", LimitMessage);
+            errors.Add("limit", InvalidLimit);
             valid = false;
         }
         if (before is < 1)
         {
-            errors.Add("before", BeforeMessage);
+            errors.Add("before", InvalidBefore);
             valid = false;
         }
         return valid ? new PageRequest(limit ?? DefaultLimit, before) : null;
@@ -63,10 +65,6 @@ public sealed record PageRequest(int Limit, long? Before)
         value = parsed;
         return true;
     }
-
-    private static string LimitMessage => $"An integer between 1 and {MaxLimit} (default {DefaultLimit}).";
-
-    private const string BeforeMessage = "A positive integer: the 'next' value of the previous page.";
 }
 
 /// <summary>One page of a list, newest first. <c>next</c> is the <c>before</c> that fetches the following page; null on the last.</summary>

@@ -1,8 +1,7 @@
-using System.Net;
+using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Reminders;
 
@@ -25,6 +24,10 @@ public static class ReminderEndpoints
 {
     public const int MaxLimit = 500;
 
+    public static readonly ErrorCode UnknownStatus = new("notification-status.unknown", $"One of {string.Join(", ", NotificationStatus.All)}.");
+    public static readonly ErrorCode LimitOutOfRange = new("limit.out-of-range", $"Between 1 and {MaxLimit}.");
+    public static readonly ErrorCode NegativeOffset = new("offset.negative", "Zero or more.");
+
     public static IEndpointRouteBuilder MapReminders(this IEndpointRouteBuilder routes)
     {
         var admin = routes.MapGroup("/api/admin").WithTags("Reminders")
@@ -44,33 +47,28 @@ public static class ReminderEndpoints
         admin.MapPost("/reminders/run", RunReminders)
             .WithName(nameof(RunReminders))
             .WithSummary("Run the reminder scan and drain the outbox now; returns the counts.");
-
-        // The one-click link in every reminder works without signing in: its signature is the authority.
-        var unsubscribe = routes.MapGroup("/reminders/unsubscribe").WithTags("Reminders").ExcludeFromDescription();
-        unsubscribe.MapGet("/", ConfirmUnsubscribe).WithName(nameof(ConfirmUnsubscribe));
-        unsubscribe.MapPost("/", Unsubscribe).WithName(nameof(Unsubscribe)).RequireRateLimiting(RateLimits.Lookup);
         return routes;
     }
 
     public static async Task<Results<Ok<NotificationPage>, ValidationProblem>> ListNotifications(
         string? status, int? limit, int? offset, Caller caller, ReminderAdminStore store, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>();
+        var errors = new ValidationErrors();
         if (status is not null && !NotificationStatus.All.Contains(status))
         {
-            errors["status"] = [$"One of {string.Join(", ", NotificationStatus.All)}."];
+            errors.Add("status", UnknownStatus);
         }
         if (limit is < 1 or > MaxLimit)
         {
-            errors["limit"] = [$"Between 1 and {MaxLimit}."];
+            errors.Add("limit", LimitOutOfRange);
         }
         if (offset is < 0)
         {
-            errors["offset"] = ["Zero or more."];
+            errors.Add("offset", NegativeOffset);
         }
-        if (errors.Count > 0)
+        if (errors.Any)
         {
-            return TypedResults.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors.ToProblemErrors());
         }
         return TypedResults.Ok(await store.ListAsync(status, limit ?? 100, offset ?? 0, caller, cancellationToken));
     }
@@ -95,43 +93,4 @@ public static class ReminderEndpoints
         await store.AuditRunAsync(caller, cancellationToken);
         return TypedResults.Ok(counts);
     }
-
-    public static ContentHttpResult ConfirmUnsubscribe(string? token, IOptions<ReminderOptions> options)
-    {
-        if (!UnsubscribeLinks.From(options.Value).TryRead(token, out _))
-        {
-            return InvalidLink();
-        }
-        // A GET never changes anything (mail scanners open links); the button posts, as RFC 8058's one-click does.
-        return Page(StatusCodes.Status200OK, "Stäng av påminnelser", $"""
-            <p>Vill du sluta få e-post om egenvårdsintyg som snart går ut?</p>
-            <form method="post" action="?token={WebUtility.HtmlEncode(token)}">
-              <input type="hidden" name="List-Unsubscribe" value="One-Click">
-              <button type="submit">Stäng av påminnelser</button>
-            </form>
-            """);
-    }
-
-    public static async Task<ContentHttpResult> Unsubscribe(string? token, IOptions<ReminderOptions> options,
-        ReminderAdminStore store, CancellationToken cancellationToken)
-    {
-        if (!UnsubscribeLinks.From(options.Value).TryRead(token, out var guardianId))
-        {
-            return InvalidLink();
-        }
-        await store.TurnRemindersOffAsync(guardianId, cancellationToken);
-        return Page(StatusCodes.Status200OK, "Påminnelser avstängda",
-            "<p>Du får inte längre e-post om egenvårdsintyg som snart går ut. Du kan slå på påminnelserna igen när du loggar in.</p>");
-    }
-
-    private static ContentHttpResult InvalidLink() => Page(StatusCodes.Status400BadRequest, "Ogiltig länk",
-        "<p>Länken är ogiltig eller har ändrats. Logga in för att ändra dina påminnelser.</p>");
-
-    private static ContentHttpResult Page(int status, string title, string body) => TypedResults.Content($"""
-        <!DOCTYPE html>
-        <html lang="sv">
-        <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
-        <body><main><h1>{title}</h1>{body}</main></body>
-        </html>
-        """, "text/html; charset=utf-8", statusCode: status);
 }

@@ -20,6 +20,8 @@ public static class SchoolEndpoints
 {
     public const int MaxExpiringWithinDays = 400;
 
+    public static readonly ErrorCode ExpiringWithinDaysOutOfRange = new("expiring-within-days.out-of-range", $"Between 0 and {MaxExpiringWithinDays}.");
+
     public static IEndpointRouteBuilder MapSchools(this IEndpointRouteBuilder routes)
     {
         routes.MapGroup("/api/schools/me").WithTags("Schools")
@@ -39,10 +41,9 @@ public static class SchoolEndpoints
     {
         if (expiringWithinDays is < 0 or > MaxExpiringWithinDays)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]>
-            {
-                ["expiringWithinDays"] = [$"Between 0 and {MaxExpiringWithinDays}."],
-            });
+            var errors = new ValidationErrors();
+            errors.Add("expiringWithinDays", ExpiringWithinDaysOutOfRange);
+            return TypedResults.ValidationProblem(errors.ToProblemErrors());
         }
         var today = time.TodayInStockholm();
         var certificates = await store.ListAsync(caller, today, expiringWithinDays, cancellationToken);

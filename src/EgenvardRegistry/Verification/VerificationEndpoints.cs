@@ -50,21 +50,26 @@ public static class VerificationEndpoints
     {
         var today = time.TodayInStockholm();
         var errors = new ValidationErrors();
-        if (!Identifiers.Personnummer.TryNormalize(request.Personnummer, today, out var personnummer))
+        var (personnummer, measure) = Validate(request, today, errors);
+        if (errors.Any)
         {
-            errors.Add("personnummer", "Not a valid personnummer or samordningsnummer.");
+            return TypedResults.ValidationProblem(errors.ToProblemErrors(), title: "The verification request is not valid.");
         }
+        var outcome = await store.VerifyAsync(personnummer!, measure!, caller, today, cancellationToken);
+        return TypedResults.Ok(new VerificationResponse(
+            outcome.Covered, outcome.Reason, outcome.Certificate is { } c ? VerifiedCertificate.From(c) : null));
+    }
+
+    /// <summary>The child's personnummer (12 digits) and the measure code, each null when it is wrong.</summary>
+    public static (string? Personnummer, string? Measure) Validate(VerificationRequest request, DateOnly today, ValidationErrors errors)
+    {
+        var personnummer = Identifiers.Personnummer.Normalize(request.Personnummer, today, errors, "personnummer");
         var measure = request.Measure?.Trim();
         if (!MeasureCatalogue.IsKnown(measure))
         {
-            errors.Add("measure", $"Unknown measure; one of {string.Join(", ", MeasureCatalogue.Swedish.Keys)}.");
+            errors.Add("measure", MeasureCatalogue.Unknown);
+            measure = null;
         }
-        if (errors.Any)
-        {
-            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The verification request is not valid.");
-        }
-        var outcome = await store.VerifyAsync(personnummer, measure!, caller, today, cancellationToken);
-        return TypedResults.Ok(new VerificationResponse(
-            outcome.Covered, outcome.Reason, outcome.Certificate is { } c ? VerifiedCertificate.From(c) : null));
+        return (personnummer, measure);
     }
 }

@@ -57,7 +57,7 @@ public static partial class DemoData
             if (input is null)
             {
                 throw new InvalidOperationException(
-                    $"Demo certificate for {certificate.ChildName} is not valid: {string.Join("; ", errors.ToDictionary().Keys)}");
+                    $"Demo certificate for {certificate.ChildName} is not valid: {string.Join("; ", errors.ToProblemErrors().Keys)}");
             }
             var issued = await store.IssueAsync(input, clinician, cancellationToken);
             if (certificate.RevocationReason is not null)

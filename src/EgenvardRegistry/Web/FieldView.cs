@@ -13,9 +13,10 @@ public sealed record FieldView(
     string Type = "text",
     bool Multiline = false,
     IReadOnlyDictionary<string, string>? Options = null,
-    string? Autocomplete = null)
+    string? Autocomplete = null,
+    string? InputMode = null)
 {
-    public string Id => SwedishErrors.Id(Name);
+    public string Id => IdFor(Name);
 
     public bool Invalid => Errors.Count > 0;
 
@@ -27,4 +28,7 @@ public sealed record FieldView(
             return ids.Count == 0 ? null : string.Join(' ', ids);
         }
     }
+
+    /// <summary>The element id for a field name, as ASP.NET writes it: <c>Form.Measures[0].IfHarm</c> → <c>Form_Measures_0__IfHarm</c>.</summary>
+    public static string IdFor(string name) => name.Replace('.', '_').Replace('[', '_').Replace(']', '_');
 }

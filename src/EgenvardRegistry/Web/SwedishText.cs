@@ -3,8 +3,15 @@ using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Verification;
 
 namespace EgenvardRegistry.Web;
+
+/// <summary>
+/// A certificate's state today as the pages show it: a short text for its badge (<c>_Status</c>), the badge's CSS
+/// class, and what it means for whoever is about to help the child.
+/// </summary>
+public sealed record StatusText(string Text, string CssClass, string Meaning);
 
 /// <summary>How the pages say things in Swedish: certificate status, dates, Stockholm times, roles and audit actions.</summary>
 public static class SwedishText
@@ -13,14 +20,30 @@ public static class SwedishText
     private static readonly string[] Months =
         ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"];
 
-    /// <summary>A certificate's status today, and a CSS class for it (<c>active</c>, <c>expired</c>, <c>revoked</c> …).</summary>
-    public static (string Text, string CssClass) Status(Certificate certificate, DateOnly today) => certificate.Status switch
+    private static readonly StatusText Valid = new("Giltigt", "active", "Intyget gäller i dag för åtgärderna nedan.");
+    private static readonly StatusText Expired = new("Har gått ut", "expired", "Intyget har gått ut. Vårdnadshavarna behöver boka en ny bedömning.");
+    private static readonly StatusText NotYetValid = new("Inte giltigt ännu", "pending", "Intyget är inte giltigt ännu.");
+    private static readonly StatusText Revoked = new("Återkallat", "revoked", "Intyget är återkallat. Kontakta vården.");
+    private static readonly StatusText Replaced = new("Ersatt", "replaced", "Intyget har ersatts av ett nyare intyg.");
+
+    public static StatusText Status(Certificate certificate, DateOnly today) => certificate.Status switch
     {
-        CertificateStatus.Revoked => ("Återkallat", "revoked"),
-        CertificateStatus.Replaced => ("Ersatt", "replaced"),
-        _ when certificate.IsExpired(today) => ("Har gått ut", "expired"),
-        _ when certificate.IsNotYetValid(today) => ("Inte giltigt ännu", "pending"),
-        _ => ("Giltigt", "active"),
+        CertificateStatus.Revoked => Revoked,
+        CertificateStatus.Replaced => Replaced,
+        _ when certificate.IsExpired(today) => Expired,
+        _ when certificate.IsNotYetValid(today) => NotYetValid,
+        _ => Valid,
+    };
+
+    /// <summary>Why a child is or is not covered, as school staff would say it.</summary>
+    public static string Reason(string verificationReason) => verificationReason switch
+    {
+        VerificationReasons.None => "Intyg saknas. Be vårdnadshavarna om ett egenvårdsintyg.",
+        VerificationReasons.MeasureNotCovered => "Intyget gäller inte denna åtgärd.",
+        VerificationReasons.Expired => Expired.Meaning,
+        VerificationReasons.Revoked => Revoked.Meaning,
+        VerificationReasons.NotYetValid => NotYetValid.Meaning,
+        _ => Valid.Meaning,
     };
 
     /// <summary>"14 augusti 2027".</summary>

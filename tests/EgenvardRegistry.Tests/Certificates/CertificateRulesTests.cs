@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Tests.Infrastructure;
 
 namespace EgenvardRegistry.Tests.Certificates;
@@ -50,7 +51,7 @@ public sealed class CertificateRulesTests
 
         var (certificate, errors) = CertificateRules.Validate(body.Deserialize<IssueCertificateRequest>(Web)!, Today);
 
-        Assert.That(errors.ToDictionary(), Is.Empty);
+        Assert.That(errors.ToProblemErrors(), Is.Empty);
         Assert.That(certificate!.ChildPersonnummer, Is.EqualTo("197010632391"));
     }
 
@@ -59,7 +60,7 @@ public sealed class CertificateRulesTests
     {
         var (_, errors) = CertificateRules.Validate(new IssueCertificateRequest(null, null, null, null, null, null, null, null, null), Today);
 
-        Assert.That(errors.ToDictionary().Keys, Is.EquivalentTo(new[]
+        Assert.That(errors.ToProblemErrors().Keys, Is.EquivalentTo(new[]
         {
             "child.personnummer", "child.name", "guardians", "measures", "instructionGivenBy",
             "validFrom", "validUntil", "followUpOn", "careUnit",
@@ -81,6 +82,6 @@ public sealed class CertificateRulesTests
     [TestCase("sara@example.se\r\nBcc: someone@example.com", false)]
     public void IsValidEmail_APlainAddressWithADottedDomain(string email, bool valid)
     {
-        Assert.That(CertificateRules.IsValidEmail(email), Is.EqualTo(valid));
+        Assert.That(MailAddresses.IsValidEmail(email), Is.EqualTo(valid));
     }
 }

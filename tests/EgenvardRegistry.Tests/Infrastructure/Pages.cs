@@ -72,6 +72,22 @@ public static partial class Pages
         return match.Groups[1].Value;
     }
 
+    /// <summary>
+    /// The field <paramref name="id"/> shows an error with <paramref name="message"/> inside its own block, tied to the
+    /// input by <c>aria-describedby</c> and <c>aria-invalid</c>, and the error summary links to the input.
+    /// </summary>
+    public static void AssertFieldError(string page, string id, string message)
+    {
+        var block = FieldBlock(page, id);
+        var error = Regex.Match(block, $"""<p class="field-error" id="{Regex.Escape(id)}-error">(.*?)</p>""", RegexOptions.Singleline);
+        Assert.That(error.Success, Is.True, $"no error in the field block {id}");
+        Assert.That(error.Groups[1].Value, Does.Contain(message));
+        Assert.That(block, Does.Match($"""aria-describedby="([^"]* )?{Regex.Escape(id)}-error["| ]"""));
+        Assert.That(block, Does.Contain("aria-invalid=\"true\""));
+        Assert.That(page, Does.Match($"""(?s)<div class="error-summary".*<a href="#{Regex.Escape(id)}">"""),
+            $"the error summary does not link to {id}");
+    }
+
     /// <summary>Every named value a form on the page would send (inputs, text areas, selected options), in page order.</summary>
     public static List<(string Name, string Value)> FormValues(string page)
     {

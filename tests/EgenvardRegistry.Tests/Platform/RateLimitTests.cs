@@ -86,6 +86,24 @@ public sealed class RateLimitTests(Engine engine)
     }
 
     [Test]
+    public async Task UnsubscribeLink_ItsPostsHaveTheLookupLimit_OpeningItDoesNot()
+    {
+        var anonymous = _app.ClientFor(null);
+        var opened = new List<HttpStatusCode>();
+        var posted = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var get = await anonymous.GetAsync("/reminders/unsubscribe?token=not-a-token");
+            opened.Add(get.StatusCode);
+            using var post = await anonymous.PostAsync("/reminders/unsubscribe?token=not-a-token", null);
+            posted.Add(post.StatusCode);
+        }
+
+        Assert.That(opened, Is.EqualTo(new[] { HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest }));
+        Assert.That(posted, Is.EqualTo(new[] { HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests }));
+    }
+
+    [Test]
     public async Task Page_OverTheLimit_ShowsTheSwedishErrorPage_NotJson()
     {
         await using var pages = _app.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));

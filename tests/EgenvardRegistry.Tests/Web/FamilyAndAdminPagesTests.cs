@@ -78,8 +78,8 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         var afterGood = await Contact();
 
         Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(badHtml, Does.Contain("id=\"Email-error\"").And.Contain("Skriv en giltig e-postadress"));
-        Assert.That(badHtml, Does.Contain("aria-describedby=\"Email-hint Email-error\"").And.Contain("aria-invalid=\"true\""));
+        Pages.AssertFieldError(badHtml, "Email", "Ange en giltig e-postadress");
+        Assert.That(Pages.FieldBlock(badHtml, "Email"), Does.Contain("aria-describedby=\"Email-hint Email-error\""));
         Assert.That(afterBad, Is.EqualTo(("sara.lind@example.se", true)));
         Assert.That(goodHtml, Does.Contain("Dina uppgifter är sparade"));
         Assert.That(afterGood, Is.EqualTo(("ny.adress@example.se", false)));
@@ -167,11 +167,24 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         Assert.That(html, Does.Contain("23 november 2026 kl. 09:00").And.Contain("Vården").And.Contain("Genomförd"));
         Assert.That(html, Does.Contain("20150312-****"));
         Assert.That(html, Does.Not.Contain("2015031223").And.Not.Contain("20150312-2382"));
-        Assert.That(badHtml, Does.Contain("id=\"Personnummer-error\"").And.Contain("Skriv ett giltigt personnummer"));
+        Pages.AssertFieldError(badHtml, "Personnummer", "Ange ett giltigt personnummer");
+        Assert.That(Pages.FieldBlock(badHtml, "Personnummer"), Does.Not.Contain("20150312-2383"), "the personnummer is not echoed");
         Assert.That(byCertificate, Does.Contain($"Händelser för intyg {certificate}").And.Contain("Utfärdade intyg"));
         Assert.That((await AuditRows()).Select(row => row.Action), Does.Contain("audit.search").And.Contain("audit.read"));
         Assert.That(App.Logs.Lines, Has.Some.Contain("handler=Search"), "the page host's logs are captured");
         Assert.That(App.Logs.Lines, Has.None.Contain("2382"), "the personnummer in a log line");
+    }
+
+    [Test]
+    public async Task AdminPage_AuditByCertificateId_NotAnId_IsAnErrorByTheField_AndReadsNothing()
+    {
+        var admin = await SignedIn("admin");
+
+        var html = await Page(admin, "/admin?intyg=inte-ett-id");
+
+        Pages.AssertFieldError(html, "intyg", "Ange intygets id");
+        Assert.That(Pages.FieldBlock(html, "intyg"), Does.Contain("value=\"inte-ett-id\""), "what was typed comes back");
+        Assert.That((await AuditRows()).Select(row => row.Action), Does.Not.Contain("audit.read"));
     }
 
     [Test]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using EgenvardRegistry.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 
@@ -74,9 +75,10 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         var (response, html) = await VerifyOnPage("20150312-2383", "");
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Personnummer-error\">Skriv ett giltigt personnummer"));
-        Assert.That(html, Does.Contain("<p class=\"field-error\" id=\"Measure-error\">Välj vilken åtgärd det gäller."));
-        Assert.That(html, Does.Contain("aria-invalid=\"true\""));
+        Pages.AssertFieldError(html, "Personnummer", "Ange ett giltigt personnummer");
+        Pages.AssertFieldError(html, "Measure", "Välj vilken åtgärd det gäller.");
+        Assert.That(html, Does.Contain("Barnets personnummer: Ange ett giltigt personnummer").And.Contain("Åtgärd: Välj vilken åtgärd"),
+            "the summary names each field");
         Assert.That(await AuditCount("action = 'verification'"), Is.EqualTo(0));
     }
 
@@ -108,6 +110,27 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(await page.ReadPage(), Does.Contain("Giltigt intyg").And.Contain("Intyget gäller i dag"));
         Assert.That(notShared.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(await notShared.ReadPage(), Does.Contain("Sidan finns inte"));
+    }
+
+    [Test]
+    public async Task EveryPageThatShowsAMeasure_ShowsItAlike()
+    {
+        var id = await IssueOk();
+        var school = await App.SignInAsync("school");
+        var clinician = await App.SignInClinicianAsync();
+
+        var (_, verification) = await VerifyOnPage(Samples.ChildPnr, "insulin");
+        var pages = new[]
+        {
+            verification,
+            await school.GetPage($"/skola/intyg/{id}"),
+            await school.GetPage($"/intyg/{id}/utskrift"),
+            await clinician.GetPage($"/vard/intyg/{id}"),
+        };
+
+        var measures = pages.Select(page => Regex.Match(page, "<section class=\"measure\">.*?</section>", RegexOptions.Singleline).Value).ToList();
+        Assert.That(measures[0], Does.Contain("<dt>Instruktioner</dt>").And.Contain("<dt>Vid ändrade förhållanden</dt>"));
+        Assert.That(measures.Distinct(), Has.Exactly(1).Items);
     }
 
     [Test]

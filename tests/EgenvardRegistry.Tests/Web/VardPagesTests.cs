@@ -235,7 +235,7 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         using var response = await client.PostForm("/vard", start, ("Personnummer", "20150312-2383"));
         var html = await response.ReadPage();
 
-        Assert.That(Pages.FieldBlock(html, "Personnummer"), Does.Contain("Ange ett giltigt personnummer"));
+        Pages.AssertFieldError(html, "Personnummer", "Ange ett giltigt personnummer");
     }
 
     [Test]
@@ -291,7 +291,7 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         var html = await response.ReadPage();
 
         Assert.That(html, Does.Not.Contain("Är du säker?"));
-        Assert.That(Pages.FieldBlock(html, "Reason"), Does.Contain("Ange varför intyget återkallas."));
+        Pages.AssertFieldError(html, "Reason", "Ange varför intyget återkallas.");
     }
 
     [Test]

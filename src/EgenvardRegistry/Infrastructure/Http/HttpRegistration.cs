@@ -105,6 +105,8 @@ public static class Problems
 /// </summary>
 public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) : IExceptionHandler
 {
+    public static readonly ErrorCode NotJson = new("json.invalid", "Not valid JSON here, or a value of the wrong type.");
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         if (exception is not BadHttpRequestException badRequest)
@@ -124,11 +126,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
                 Title = "Content Too Large",
                 Detail = $"The request body may be at most {HttpRegistration.MaxRequestBodyBytes} bytes.",
             },
-            _ when badRequest.InnerException is JsonException json => new HttpValidationProblemDetails(
-                new Dictionary<string, string[]>
-                {
-                    [JsonPaths.ToField(json.Path)] = ["Not valid JSON here, or a value of the wrong type."],
-                })
+            _ when badRequest.InnerException is JsonException json => new HttpValidationProblemDetails(NotJsonAt(json.Path))
             {
                 Title = "Malformed JSON",
                 Detail = json.LineNumber is { } line
@@ -149,6 +147,13 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    private static Dictionary<string, string[]> NotJsonAt(string? path)
+    {
+        var errors = new ValidationErrors();
+        errors.Add(JsonPaths.ToField(path), NotJson);
+        return errors.ToProblemErrors();
     }
 }
 

@@ -25,6 +25,12 @@ public static class RateLimits
     public const string Api = "api";
     public const string Lookup = "lookup";
 
+    /// <summary>
+    /// The <see cref="Lookup"/> budget for a page whose GET only shows what its POST would do (the unsubscribe link): a
+    /// Razor Page is one endpoint for every method, so the policy itself lets the GETs through.
+    /// </summary>
+    public const string LookupPosts = "lookup-posts";
+
     public static IServiceCollection AddRegistryRateLimits(this IServiceCollection services)
     {
         services.AddOptions<RateLimitOptions>()
@@ -36,6 +42,9 @@ public static class RateLimits
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(Api, context => PerCaller(context, options => options.PermitsPerMinute));
             limiter.AddPolicy(Lookup, context => PerCaller(context, options => options.LookupPermitsPerMinute));
+            limiter.AddPolicy(LookupPosts, context => HttpMethods.IsPost(context.Request.Method)
+                ? PerCaller(context, options => options.LookupPermitsPerMinute)
+                : RateLimitPartition.GetNoLimiter(""));
             limiter.OnRejected = async (rejected, _) =>
             {
                 var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);

@@ -16,6 +16,32 @@ public static class MailAddresses
         AllowUnquotedCommasInAddresses = false,
     };
 
+    public static readonly ErrorCode InvalidEmail = new("email.invalid", "Not a valid e-mail address.");
+
+    /// <summary>A plain address (no display name) with a dotted domain, at most 254 characters: what a guardian may save.</summary>
+    public static bool IsValidEmail(string email) =>
+        email.Length <= 254 && !email.Any(char.IsWhiteSpace)
+        && TryParseAddress(email, out var address) && address.Domain.Contains('.', StringComparison.Ordinal);
+
+    /// <summary>
+    /// An optional e-mail address as given: trimmed, null when empty, and null after reporting <see cref="InvalidEmail"/>
+    /// on <paramref name="field"/> when it is not one <see cref="IsValidEmail"/> accepts.
+    /// </summary>
+    public static string? NormalizeEmail(string? value, ValidationErrors errors, string field)
+    {
+        var email = value?.Trim();
+        if (string.IsNullOrEmpty(email))
+        {
+            return null;
+        }
+        if (!IsValidEmail(email))
+        {
+            errors.Add(field, InvalidEmail);
+            return null;
+        }
+        return email;
+    }
+
     /// <summary>A bare address such as <c>sara.lind@example.se</c>: no display name, no comment, nothing around it.</summary>
     public static bool TryParseAddress(string? value, [NotNullWhen(true)] out MailboxAddress? address)
     {

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using EgenvardRegistry.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace EgenvardRegistry.Web.Pages;
 
@@ -10,7 +9,7 @@ namespace EgenvardRegistry.Web.Pages;
 /// Development sign-in: pick a demo identity so a first run can try every page. Outside Development the page does not
 /// exist (404); people sign in through the identity provider in front of the service.
 /// </summary>
-public sealed class LoggaInModel(IHostEnvironment environment) : PageModel
+public sealed class LoggaInModel(IHostEnvironment environment, TimeProvider time) : RegistryPageModel(time)
 {
     public sealed record DemoIdentity(string Role, string Label);
 

@@ -22,15 +22,15 @@ public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycl
 
     public string? Message { get; private set; }
 
+    public static readonly FormField PersonnummerField = new(nameof(Personnummer), "Barnets personnummer");
+
+    public static readonly FormField CertificateIdField = new("intyg", "Intygets id");
+
     [BindProperty]
     public string? Personnummer { get; set; }
 
-    public string? PersonnummerError { get; private set; }
-
     [BindProperty(SupportsGet = true, Name = "intyg")]
     public string? CertificateId { get; set; }
-
-    public string? CertificateIdError { get; private set; }
 
     /// <summary>Null until a search has run; then its events, newest first.</summary>
     public IReadOnlyList<AuditEventItem>? AuditEvents { get; private set; }
@@ -49,7 +49,9 @@ public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycl
             }
             else
             {
-                CertificateIdError = "Skriv intygets id, till exempel 3f2504e0-4f89-41d3-9a0c-0305e82c3301.";
+                var errors = new ValidationErrors();
+                errors.Add("certificateId", AuditEndpoints.NotACertificateId);
+                Errors.Add(errors, _ => CertificateIdField);
             }
         }
         await LoadOutboxAsync(cancellationToken);
@@ -76,15 +78,13 @@ public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycl
     /// <summary>The same rules as <c>POST /api/admin/audit/search</c>.</summary>
     public async Task<IActionResult> OnPostSearchAsync(CancellationToken cancellationToken)
     {
-        if (Identifiers.Personnummer.TryNormalize(Personnummer, Today, out var personnummer))
+        var errors = new ValidationErrors();
+        if (Identifiers.Personnummer.Normalize(Personnummer, Today, errors, "personnummer") is { } personnummer)
         {
             AuditEvents = (await audit.SearchByChildAsync(personnummer, new PageRequest(ListLength, null), Caller, cancellationToken)).Items;
             AuditHeading = $"Händelser för barnet med personnummer {Identifiers.Personnummer.Mask(personnummer)}";
         }
-        else
-        {
-            PersonnummerError = "Skriv ett giltigt personnummer eller samordningsnummer, till exempel 20150312-2382.";
-        }
+        Errors.Add(errors, _ => PersonnummerField);
         Personnummer = null; // never echoed back into the page
         await LoadOutboxAsync(cancellationToken);
         return Page();

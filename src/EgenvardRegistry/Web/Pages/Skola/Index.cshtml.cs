@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Verification;
 using Microsoft.AspNetCore.Mvc;
@@ -7,18 +8,20 @@ namespace EgenvardRegistry.Web.Pages.Skola;
 
 /// <summary>
 /// School staff check, before they help a child, that a valid certificate covers the measure today; the answer reads
-/// at a glance. The check is the API's (<see cref="VerificationStore"/>): only certificates shared with the unit count,
-/// and every check is audited.
+/// at a glance. The check is the API's (its rules and <see cref="VerificationStore"/>): only certificates shared with
+/// the unit count, and every check is audited.
 /// </summary>
 public sealed class IndexModel(VerificationStore verifications, SchoolStore schools, TimeProvider time) : RegistryPageModel(time)
 {
+    public static readonly FormField PersonnummerField = new(nameof(Personnummer), "Barnets personnummer");
+
+    public static readonly FormField MeasureField = new(nameof(Measure), "Åtgärd");
+
     [BindProperty]
     public string? Personnummer { get; set; }
 
     [BindProperty]
     public string? Measure { get; set; }
-
-    public Dictionary<string, string> Errors { get; } = [];
 
     public VerificationOutcome? Outcome { get; private set; }
 
@@ -29,29 +32,13 @@ public sealed class IndexModel(VerificationStore verifications, SchoolStore scho
 
     public async Task OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!Identifiers.Personnummer.TryNormalize(Personnummer, Today, out var personnummer))
+        var errors = new ValidationErrors();
+        var (personnummer, measure) = VerificationEndpoints.Validate(new VerificationRequest(Personnummer, Measure), Today, errors);
+        Errors.Add(errors, path => path == "measure" ? MeasureField : PersonnummerField);
+        if (!errors.Any)
         {
-            Errors[nameof(Personnummer)] = "Skriv ett giltigt personnummer eller samordningsnummer, t.ex. 20150312-2382.";
-        }
-        if (!MeasureCatalogue.IsKnown(Measure))
-        {
-            Errors[nameof(Measure)] = "Välj vilken åtgärd det gäller.";
-        }
-        if (Errors.Count == 0)
-        {
-            Outcome = await verifications.VerifyAsync(personnummer, Measure!, Caller, Today, cancellationToken);
+            Outcome = await verifications.VerifyAsync(personnummer!, measure!, Caller, Today, cancellationToken);
         }
         Expiring = await schools.ListAsync(Caller, Today, 30, cancellationToken);
     }
-
-    /// <summary>Why a child is not covered, as staff would say it.</summary>
-    public static string ReasonText(string reason) => reason switch
-    {
-        VerificationReasons.None => "Intyg saknas. Be vårdnadshavarna om ett egenvårdsintyg.",
-        VerificationReasons.Expired => "Intyget har gått ut. Vårdnadshavarna behöver boka en ny bedömning.",
-        VerificationReasons.Revoked => "Intyget är återkallat. Kontakta vården.",
-        VerificationReasons.MeasureNotCovered => "Intyget gäller inte denna åtgärd.",
-        VerificationReasons.NotYetValid => "Intyget är inte giltigt ännu.",
-        _ => "Giltigt intyg finns.",
-    };
 }

@@ -11,17 +11,8 @@ public sealed class IntygModel(CertificateStore certificates, TimeProvider time)
 {
     public Certificate Certificate { get; private set; } = null!;
 
-    public bool ValidToday => Certificate.Status == CertificateStatus.Active && !Certificate.IsExpired(Today)
-        && !Certificate.IsNotYetValid(Today);
-
-    public string StatusText => Certificate switch
-    {
-        { Status: CertificateStatus.Revoked } => "Intyget är återkallat. Kontakta vården.",
-        { Status: CertificateStatus.Replaced } => "Intyget har ersatts av ett nyare intyg.",
-        _ when Certificate.IsExpired(Today) => "Intyget har gått ut. Vårdnadshavarna behöver boka en ny bedömning.",
-        _ when Certificate.IsNotYetValid(Today) => "Intyget är inte giltigt ännu.",
-        _ => "Intyget gäller i dag för åtgärderna nedan.",
-    };
+    /// <summary>Valid today for the measures on it: the school's check, for each measure the certificate names.</summary>
+    public bool ValidToday => Certificate.Measures.Any(measure => Certificate.IsValidFor(measure.Code, Today));
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken cancellationToken)
     {

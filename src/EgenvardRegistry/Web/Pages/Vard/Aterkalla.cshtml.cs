@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
@@ -9,7 +10,7 @@ namespace EgenvardRegistry.Web.Pages.Vard;
 /// </summary>
 public sealed class AterkallaModel(CertificateStore store, TimeProvider time) : RegistryPageModel(time)
 {
-    public const string ReasonField = "Reason";
+    public static readonly FormField ReasonField = new(nameof(Reason), "Skäl");
 
     [FromRoute]
     public Guid Id { get; set; }
@@ -21,8 +22,6 @@ public sealed class AterkallaModel(CertificateStore store, TimeProvider time) : 
     public int Version { get; set; }
 
     public Certificate Certificate { get; private set; } = null!;
-
-    public FormErrors Errors { get; } = new();
 
     /// <summary>The reason is fine and the page asks for confirmation.</summary>
     public bool Confirming { get; private set; }
@@ -67,11 +66,11 @@ public sealed class AterkallaModel(CertificateStore store, TimeProvider time) : 
             case ChangeOutcome.NotFound:
                 return NotFound();
             case ChangeOutcome.PreconditionFailed:
-                Errors.Add(ReasonField, "Intyget",
+                Errors.Add(ReasonField.Name, "Intyget",
                     "Intyget har ändrats sedan du öppnade sidan, så det har inte återkallats. Läs igenom intyget igen innan du återkallar det.");
                 break;
             default:
-                Errors.Add(ReasonField, "Intyget", "Intyget kan inte återkallas: det är redan återkallat eller ersatt av ett annat intyg.");
+                Errors.Add(ReasonField.Name, "Intyget", "Intyget kan inte återkallas: det är redan återkallat eller ersatt av ett annat intyg.");
                 break;
         }
         if (!await LoadAsync(cancellationToken))
@@ -84,15 +83,9 @@ public sealed class AterkallaModel(CertificateStore store, TimeProvider time) : 
 
     private bool ReasonIsValid()
     {
-        var reason = Reason?.Trim();
-        if (string.IsNullOrEmpty(reason))
-        {
-            Errors.Add(SwedishErrors.Translate("reason", "Required.", prefix: ""));
-        }
-        else if (reason.Length > CertificateEndpoints.MaxReasonLength)
-        {
-            Errors.Add(SwedishErrors.Translate("reason", $"At most {CertificateEndpoints.MaxReasonLength} characters.", prefix: ""));
-        }
+        var errors = new ValidationErrors();
+        CertificateRules.RevocationReason(Reason, errors);
+        Errors.Add(errors, _ => ReasonField);
         return !Errors.Any;
     }
 

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
 
@@ -7,9 +9,45 @@ namespace EgenvardRegistry.Web.Pages.Vard;
 /// The issue and renewal form as posted. Its shape follows the API's request, so a rule's JSON path names the field
 /// (<c>measures[0].ifHarm</c> is <c>Form.Measures[0].IfHarm</c>). Dates are text, parsed here.
 /// </summary>
-public sealed class CertificateForm
+public sealed partial class CertificateForm
 {
     public const string DateFormat = "yyyy-MM-dd";
+
+    /// <summary>A date the browser did not send as YYYY-MM-DD; the API never sees one, its JSON binding refuses it.</summary>
+    public static readonly ErrorCode NotADate = new("date.format", "Not a date (YYYY-MM-DD).");
+
+    /// <summary>How the error summary names a rule's field ({n} is the item's number), by JSON path with indices removed.</summary>
+    private static readonly Dictionary<string, string> Labels = new()
+    {
+        ["child.personnummer"] = "Barnets personnummer",
+        ["child.name"] = "Barnets namn",
+        ["guardians"] = "Vårdnadshavare",
+        ["guardians[]"] = "Vårdnadshavare {n}",
+        ["guardians[].personnummer"] = "Vårdnadshavare {n}: personnummer",
+        ["guardians[].name"] = "Vårdnadshavare {n}: namn",
+        ["guardians[].email"] = "Vårdnadshavare {n}: e-postadress",
+        ["measures"] = "Åtgärder",
+        ["measures[]"] = "Åtgärd {n}",
+        ["measures[].code"] = "Åtgärd {n}: åtgärd",
+        ["measures[].description"] = "Åtgärd {n}: beskrivning",
+        ["measures[].performer"] = "Åtgärd {n}: vem utför",
+        ["measures[].instructions"] = "Åtgärd {n}: instruktioner",
+        ["measures[].ifHarm"] = "Åtgärd {n}: vid skada eller risk för skada",
+        ["measures[].ifChanged"] = "Åtgärd {n}: vid ändrade förhållanden",
+        ["instructionGivenBy"] = "Hur information och instruktion ges",
+        ["validFrom"] = "Giltigt från",
+        ["validUntil"] = "Giltigt till (omprövning)",
+        ["followUpOn"] = "Uppföljning",
+        ["careUnit"] = "Vårdenhet",
+        ["careUnit.hsaId"] = "Vårdenhetens HSA-id",
+        ["careUnit.name"] = "Vårdenhetens namn",
+        ["careUnit.phone"] = "Vårdenhetens telefonnummer",
+        ["sharedWith"] = "Skolenheter",
+        ["sharedWith[]"] = "Skolenheter",
+    };
+
+    /// <summary>The label a page shows for a field the table does not know; a test keeps every rule's field in the table.</summary>
+    public const string UnknownLabel = "Uppgift";
 
     public PersonFields Child { get; set; } = new();
 
@@ -33,22 +71,22 @@ public sealed class CertificateForm
     public IReadOnlyList<string?> SharedWithCodes =>
         [.. (SharedWith ?? "").Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)];
 
-    public IssueCertificateRequest ToIssueRequest(string careUnitHsaId, FormErrors errors) => new(
+    public IssueCertificateRequest ToIssueRequest(string careUnitHsaId, ValidationErrors errors) => new(
         new PersonInput(Child.Personnummer, Child.Name),
         GuardianInputs(),
         MeasureInputs(),
         InstructionGivenBy,
-        Date(nameof(ValidFrom), ValidFrom, errors),
-        Date(nameof(ValidUntil), ValidUntil, errors),
-        Date(nameof(FollowUpOn), FollowUpOn, errors),
+        Date("validFrom", ValidFrom, errors),
+        Date("validUntil", ValidUntil, errors),
+        Date("followUpOn", FollowUpOn, errors),
         new CareUnitInput(careUnitHsaId, CareUnit.Name, CareUnit.Phone),
         SharedWithCodes);
 
     /// <summary>A renewal sends the whole form: what the clinician left unchanged is the old certificate's content.</summary>
-    public RenewCertificateRequest ToRenewRequest(string careUnitHsaId, FormErrors errors) => new(
-        Date(nameof(ValidFrom), ValidFrom, errors),
-        Date(nameof(ValidUntil), ValidUntil, errors),
-        Date(nameof(FollowUpOn), FollowUpOn, errors),
+    public RenewCertificateRequest ToRenewRequest(string careUnitHsaId, ValidationErrors errors) => new(
+        Date("validFrom", ValidFrom, errors),
+        Date("validUntil", ValidUntil, errors),
+        Date("followUpOn", FollowUpOn, errors),
         GuardianInputs(),
         MeasureInputs(),
         InstructionGivenBy,
@@ -82,7 +120,7 @@ public sealed class CertificateForm
             m.Code, m.Code == MeasureCatalogue.Other ? m.Description : null, m.Performer, m.Instructions, m.IfHarm, m.IfChanged))];
 
     /// <summary>A date the browser did not send as YYYY-MM-DD is the form's own error; a missing one is the rules'.</summary>
-    private static DateOnly? Date(string property, string? text, FormErrors errors)
+    private static DateOnly? Date(string path, string? text, ValidationErrors errors)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -92,11 +130,26 @@ public sealed class CertificateForm
         {
             return date;
         }
-        var path = char.ToLowerInvariant(property[0]) + property[1..];
-        var label = SwedishErrors.Translate(path, "Required.").Label;
-        errors.Add($"Form.{property}", label, "Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-08-14.");
+        errors.Add(path, NotADate);
         return null;
     }
+
+    /// <summary>
+    /// The form field a rule's JSON path lands on: <c>measures[0].ifHarm</c> → <c>Form.Measures[0].IfHarm</c>, labelled
+    /// "Åtgärd 1: vid skada eller risk för skada". The school units are one field, and the care unit's HSA-id (taken
+    /// from the sign-in) belongs to the care unit's group.
+    /// </summary>
+    public static FormField FieldFor(string path)
+    {
+        var index = Index().Match(path) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var label = Labels.GetValueOrDefault(Index().Replace(path, "[]"), UnknownLabel)
+            .Replace("{n}", (index + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var field = path.StartsWith("sharedWith", StringComparison.Ordinal) ? "sharedWith" : path == "careUnit.hsaId" ? "careUnit" : path;
+        return new FormField("Form." + string.Join('.', field.Split('.').Select(part => char.ToUpperInvariant(part[0]) + part[1..])), label);
+    }
+
+    [GeneratedRegex(@"\[(\d+)\]")]
+    private static partial Regex Index();
 }
 
 public sealed class PersonFields

@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
@@ -11,8 +12,6 @@ public abstract class CertificateFormPage(TimeProvider time) : RegistryPageModel
 {
     [BindProperty]
     public CertificateForm Form { get; set; } = new();
-
-    public FormErrors Errors { get; } = new();
 
     /// <summary>The care unit a certificate is issued for: the clinician's own, from the sign-in.</summary>
     public string CareUnitHsaId => Caller.CareUnit!;
@@ -61,19 +60,11 @@ public abstract class CertificateFormPage(TimeProvider time) : RegistryPageModel
         "Form.FollowUpOn", "Form.CareUnit", "Form.SharedWith",
     ];
 
-    /// <summary>
-    /// The rules' errors in Swedish, leaving out fields the form has already found wrong (a date it could not read),
-    /// and the summary in the order of the form.
-    /// </summary>
-    protected void AddRuleErrors(ValidationErrors errors)
+    /// <summary>The errors in Swedish on the form's fields, and the summary in the order of the form.</summary>
+    protected void ShowErrors(ValidationErrors errors)
     {
-        var already = Errors.All.Select(error => error.Field).ToHashSet();
-        Errors.AddRange(SwedishErrors.Translate(errors.ToDictionary()).Where(error => !already.Contains(error.Field)));
+        Errors.Add(errors, CertificateForm.FieldFor);
         Errors.OrderBy(error => Array.FindIndex(FieldOrder, part => error.Field.StartsWith(part, StringComparison.Ordinal)) is var at and >= 0
             ? at : FieldOrder.Length);
     }
-
-    public FieldView Field(string name, string label, string? value, string? hint = null, string type = "text",
-        bool multiline = false, IReadOnlyDictionary<string, string>? options = null, string? autocomplete = null) =>
-        new(name, label, value, Errors.For(name), hint, type, multiline, options, autocomplete);
 }

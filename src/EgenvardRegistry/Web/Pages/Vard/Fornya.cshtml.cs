@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
@@ -33,9 +34,11 @@ public sealed class FornyaModel(CertificateStore store, TimeProvider time) : Cer
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var request = Form.ToRenewRequest(CareUnitHsaId, Errors);
-        if (Errors.Any)
+        var formErrors = new ValidationErrors();
+        var request = Form.ToRenewRequest(CareUnitHsaId, formErrors);
+        if (formErrors.Any)
         {
+            ShowErrors(formErrors);
             return await ShowFormAsync(cancellationToken);
         }
         var result = await store.RenewAsync(Id, request, Caller, Version, Today, cancellationToken);
@@ -46,7 +49,7 @@ public sealed class FornyaModel(CertificateStore store, TimeProvider time) : Cer
             case ChangeOutcome.NotFound:
                 return NotFound();
             case ChangeOutcome.Invalid:
-                AddRuleErrors(result.Errors!);
+                ShowErrors(result.Errors!);
                 break;
             case ChangeOutcome.PreconditionFailed:
                 Errors.Add("Form", "Intyget", "Intyget har ändrats sedan du öppnade sidan. Öppna intyget igen och förnya det därifrån.");

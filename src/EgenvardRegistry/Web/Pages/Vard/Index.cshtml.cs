@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
@@ -12,12 +13,10 @@ namespace EgenvardRegistry.Web.Pages.Vard;
 [EnableRateLimiting(RateLimits.Lookup)]
 public sealed class StartModel(CertificateStore store, TimeProvider time) : RegistryPageModel(time)
 {
-    public const string Field = "Personnummer";
+    public static readonly FormField PersonnummerField = new(nameof(Personnummer), "Barnets personnummer");
 
     [BindProperty]
     public string? Personnummer { get; set; }
-
-    public FormErrors Errors { get; } = new();
 
     /// <summary>Null until a search has been made.</summary>
     public IReadOnlyList<Certificate>? Results { get; private set; }
@@ -32,10 +31,10 @@ public sealed class StartModel(CertificateStore store, TimeProvider time) : Regi
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (!Identifiers.Personnummer.TryNormalize(Personnummer, Today, out var personnummer))
+        var errors = new ValidationErrors();
+        if (Identifiers.Personnummer.Normalize(Personnummer, Today, errors, "personnummer") is not { } personnummer)
         {
-            Errors.Add(SwedishErrors.Translate("personnummer",
-                string.IsNullOrWhiteSpace(Personnummer) ? "Required." : "Not a valid personnummer or samordningsnummer.", prefix: ""));
+            Errors.Add(errors, _ => PersonnummerField);
             return Page();
         }
         Results = await store.SearchAsync(personnummer, Caller, cancellationToken);

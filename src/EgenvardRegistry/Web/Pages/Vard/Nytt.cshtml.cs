@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
@@ -15,9 +16,10 @@ public sealed class NyttModel(CertificateStore store, TimeProvider time) : Certi
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        var request = Form.ToIssueRequest(CareUnitHsaId, Errors);
-        var (certificate, errors) = CertificateRules.Validate(request, Today);
-        AddRuleErrors(errors);
+        var formErrors = new ValidationErrors();
+        var (certificate, ruleErrors) = CertificateRules.Validate(Form.ToIssueRequest(CareUnitHsaId, formErrors), Today);
+        ShowErrors(formErrors);
+        ShowErrors(ruleErrors);
         if (certificate is null || Errors.Any)
         {
             return await ShowFormAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Mail;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vardnadshavare;
@@ -17,13 +18,13 @@ public sealed class IndexModel(GuardianStore store, TimeProvider time) : Registr
     /// <summary>False when no certificate names the caller yet: then there is no contact record to change.</summary>
     public bool HasContact { get; private set; }
 
+    public static readonly FormField EmailField = new(nameof(Email), "E-postadress");
+
     [BindProperty]
     public string? Email { get; set; }
 
     [BindProperty]
     public bool RemindersEnabled { get; set; }
-
-    public string? EmailError { get; private set; }
 
     public bool Saved { get; private set; }
 
@@ -39,11 +40,12 @@ public sealed class IndexModel(GuardianStore store, TimeProvider time) : Registr
     /// <summary>The same rules as <c>PUT /api/guardians/me/contact</c>, with the message in Swedish next to the field.</summary>
     public async Task<IActionResult> OnPostContactAsync(CancellationToken cancellationToken)
     {
-        var email = string.IsNullOrWhiteSpace(Email) ? null : Email.Trim();
+        var errors = new ValidationErrors();
+        var email = MailAddresses.NormalizeEmail(Email, errors, "email");
         HasContact = true;
-        if (email is not null && !CertificateRules.IsValidEmail(email))
+        if (errors.Any)
         {
-            EmailError = "Skriv en giltig e-postadress, till exempel namn@example.se.";
+            Errors.Add(errors, _ => EmailField);
         }
         else if (await store.SetContactAsync(Caller, email, RemindersEnabled, cancellationToken))
         {
