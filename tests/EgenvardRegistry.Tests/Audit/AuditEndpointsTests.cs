@@ -42,8 +42,6 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
     private static IReadOnlyList<DateTimeOffset> Times(JsonObject page) =>
         [.. Items(page).Select(item => DateTimeOffset.Parse(item!["occurredAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture))];
 
-    private static long? Next(JsonObject page) => page["next"]?.GetValue<long>();
-
     [Test]
     public async Task List_ByCertificate_ReturnsThatCertificatesEventsNewestFirst()
     {
@@ -60,7 +58,7 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         Assert.That(Actions(page), Is.EqualTo(new[] { "certificate.read", "certificate.read", "certificate.issue" }));
         Assert.That(Times(page), Is.EqualTo(new[] { At0800.AddHours(2), At0800.AddHours(1), At0800 }));
         Assert.That(EventIds(page), Is.Ordered.Descending);
-        Assert.That(Next(page), Is.Null);
+        Assert.That(NextBefore(page), Is.Null);
         var denied = Items(page)[0]!;
         Assert.That(denied["actorRole"]!.GetValue<string>(), Is.EqualTo("clinician"));
         Assert.That(denied["actorId"]!.GetValue<string>(), Is.EqualTo("clinician-2"));
@@ -110,7 +108,7 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         }
 
         var pages = new List<JsonObject> { await ListOk($"?certificateId={alva}&limit=2") };
-        while (Next(pages[^1]) is { } next)
+        while (NextBefore(pages[^1]) is { } next)
         {
             Assert.That(pages, Has.Count.LessThan(10), "paging must end");
             pages.Add(await ListOk($"?certificateId={alva}&limit=2&before={next}"));
@@ -122,7 +120,7 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         Assert.That(expected, Has.Count.EqualTo(6));
         Assert.That(pages.Select(page => EventIds(page).Count), Is.EqualTo(new[] { 2, 2, 2 }), "a full last page says there is no next");
         Assert.That(pages.SelectMany(EventIds), Is.EqualTo(expected));
-        Assert.That(pages.Take(2).Select(Next), Is.EqualTo(pages.Take(2).Select(page => (long?)EventIds(page)[^1])));
+        Assert.That(pages.Take(2).Select(NextBefore), Is.EqualTo(pages.Take(2).Select(page => (long?)EventIds(page)[^1])));
     }
 
     [Test, FreshDatabase]
@@ -136,11 +134,11 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         }
 
         var first = await ListOk();
-        var second = await ListOk($"?before={Next(first)}");
+        var second = await ListOk($"?before={NextBefore(first)}");
 
         Assert.That(Items(first), Has.Count.EqualTo(100));
         Assert.That(Items(second), Has.Count.EqualTo(12));
-        Assert.That(Next(second), Is.Null);
+        Assert.That(NextBefore(second), Is.Null);
         Assert.That(Items(second)[^1]!["certificateId"]!.GetValue<string>(), Is.EqualTo(alva.ToString()));
         Assert.That(Actions(second).TakeLast(2), Is.EqualTo(new[] { "certificate.issue", "certificate.issue" }));
     }
@@ -226,7 +224,7 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         Assert.That(Items(page).Select(item => item!["certificateId"]!.GetValue<string>()),
             Is.EqualTo(new[] { adrenaline, insulin, adrenaline, insulin }.Select(id => id.ToString())));
         Assert.That(Times(page), Is.EqualTo(new[] { At0800.AddHours(2), At0800.AddHours(1), At0800, At0800 }));
-        Assert.That(Next(page), Is.Null);
+        Assert.That(NextBefore(page), Is.Null);
     }
 
     [Test]
@@ -239,11 +237,11 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         }
 
         var first = await SearchOk(new { personnummer = Samples.ChildPnr, limit = 3 });
-        var second = await SearchOk(new { personnummer = Samples.ChildPnr, limit = 3, before = Next(first) });
+        var second = await SearchOk(new { personnummer = Samples.ChildPnr, limit = 3, before = NextBefore(first) });
 
         Assert.That(EventIds(first), Has.Count.EqualTo(3));
         Assert.That(Actions(second), Is.EqualTo(new[] { "verification", "certificate.issue" }));
-        Assert.That(Next(second), Is.Null);
+        Assert.That(NextBefore(second), Is.Null);
         Assert.That(EventIds(first).Concat(EventIds(second)), Is.Unique.And.Ordered.Descending);
     }
 
@@ -255,7 +253,7 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         var page = await SearchOk(new { personnummer = Samples.OtherChildPnr });
 
         Assert.That(Items(page), Is.Empty);
-        Assert.That(Next(page), Is.Null);
+        Assert.That(NextBefore(page), Is.Null);
         var search = (await AuditRows()).Single(row => row.Action == "audit.search");
         Assert.That(search.ActorId, Is.EqualTo("admin-1"));
         Assert.That(search.ChildId, Is.Null);

@@ -35,15 +35,9 @@ public sealed class LogPrivacyTests(Engine engine) : IntegrationTest(engine)
         await Client(Tokens.School()).GetAsync("/api/schools/me/certificates?expiringWithinDays=400");
         await Client(Tokens.Guardian()).GetAsync("/api/guardians/me/certificates");
         await Client(Tokens.Clinician()).PostAsJsonAsync("/api/certificates/search", new { personnummer = "150312-2382" });
-        using var renewal = await Client(Tokens.Clinician()).PostAsJsonAsync($"/api/certificates/{id}/renewals",
-            new { validFrom = "2027-08-01", validUntil = "2028-07-31", followUpOn = "2028-02-01" });
-        var renewedId = (await renewal.ReadJson())["id"]!.GetValue<string>();
-        using var revocation = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{renewedId}/revocation")
-        {
-            Content = JsonContent.Create(new { reason = "Fel barn" }),
-        };
-        revocation.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-        using var revoked = await Client(Tokens.Clinician()).SendAsync(revocation);
+        using var renewal = await Renew(id);
+        var renewedId = Guid.Parse((await renewal.ReadJson())["id"]!.GetValue<string>());
+        using var revoked = await Revoke(renewedId, reason: "Fel barn");
         Assert.That((renewal.StatusCode, revoked.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.OK)));
         await Verify(Samples.ChildPnr, "insulin");
         await Client(Tokens.Admin()).PostAsJsonAsync("/api/admin/audit/search", new { personnummer = "201503122382" });

@@ -10,45 +10,6 @@ namespace EgenvardRegistry.Tests.Certificates;
 [TestFixture(Engine.Postgres)]
 public sealed class LifecycleTests(Engine engine) : IntegrationTest(engine)
 {
-    private static JsonObject NewDates(string from = "2027-08-01", string until = "2028-07-31", string followUp = "2028-02-01") =>
-        new() { ["validFrom"] = from, ["validUntil"] = until, ["followUpOn"] = followUp };
-
-    private async Task<HttpResponseMessage> Renew(Guid id, JsonObject? body = null, string? token = null, string? ifMatch = null,
-        string? idempotencyKey = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{id}/renewals")
-        {
-            Content = JsonContent.Create(body ?? NewDates()),
-        };
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
-        return await Client(token ?? Tokens.Clinician()).SendAsync(request);
-    }
-
-    private async Task<HttpResponseMessage> Revoke(Guid id, string? ifMatch, string? reason = "Behandlingen är avslutad.", string? token = null,
-        string? idempotencyKey = null)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{id}/revocation")
-        {
-            Content = JsonContent.Create(new { reason }),
-        };
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        if (idempotencyKey is not null)
-        {
-            request.Headers.Add("Idempotency-Key", idempotencyKey);
-        }
-        return await Client(token ?? Tokens.Clinician()).SendAsync(request);
-    }
-
     private async Task<JsonObject> Get(Guid id)
     {
         using var response = await Client(Tokens.Admin()).GetAsync($"/api/certificates/{id}");

@@ -62,8 +62,6 @@ public sealed class AccessLogTests(Engine engine) : IntegrationTest(engine)
 
     private static JsonArray Items(JsonObject page) => page["items"]!.AsArray();
 
-    private static long? Next(JsonObject page) => page["next"]?.GetValue<long>();
-
     private static (DateTimeOffset At, string Role, string? Unit, string Action) Line(JsonNode? item) => (
         DateTimeOffset.Parse(item!["occurredAt"]!.GetValue<string>(), CultureInfo.InvariantCulture),
         item["actorRole"]!.GetValue<string>(),
@@ -141,7 +139,7 @@ public sealed class AccessLogTests(Engine engine) : IntegrationTest(engine)
         var whole = Items(await AccessLog()).Select(item => item!.ToJsonString()).ToList();
 
         var pages = new List<JsonObject> { await AccessLog("?limit=4") };
-        while (Next(pages[^1]) is { } next)
+        while (NextBefore(pages[^1]) is { } next)
         {
             Assert.That(pages, Has.Count.LessThan(10), "paging must end");
             pages.Add(await AccessLog($"?limit=4&before={next}"));
@@ -177,7 +175,7 @@ public sealed class AccessLogTests(Engine engine) : IntegrationTest(engine)
         var page = await AccessLog(guardianPnr: Tokens.OtherGuardianPnr);
 
         Assert.That(Items(page), Is.Empty);
-        Assert.That(Next(page), Is.Null);
+        Assert.That(NextBefore(page), Is.Null);
         var look = (await AuditRows()).Single(row => row.Action == "guardian.access-log");
         Assert.That(look.ActorId, Is.EqualTo("guardian-9876"));
         Assert.That(look.ChildId, Is.Null);

@@ -88,12 +88,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         Assert.That(issued.StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
         var other = await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr));
-        using var renew = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{other}/renewals")
-        {
-            Content = JsonContent.Create(new { validFrom = "2027-08-01", validUntil = "2028-07-31", followUpOn = "2028-02-01" }),
-        };
-        renew.Headers.TryAddWithoutValidation("If-Match", "\"1\"");
-        using var renewed = await Client(Tokens.Clinician()).SendAsync(renew);
+        using var renewed = await Renew(other, ifMatch: "\"1\"");
         Assert.That(renewed.StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
         using var run = await Client(Tokens.Admin()).PostAsync("/api/admin/reminders/run", null);

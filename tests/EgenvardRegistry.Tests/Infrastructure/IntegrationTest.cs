@@ -79,6 +79,38 @@ public abstract class IntegrationTest(Engine engine)
         return Guid.Parse(json["id"]!.GetValue<string>());
     }
 
+    /// <summary>New dates for a renewal: a year from August 2027, followed up in February.</summary>
+    protected static JsonObject NewDates(string from = "2027-08-01", string until = "2028-07-31", string followUp = "2028-02-01") =>
+        new() { ["validFrom"] = from, ["validUntil"] = until, ["followUpOn"] = followUp };
+
+    /// <summary>POST …/renewals as the clinician (or <paramref name="token"/>), with <see cref="NewDates"/> unless a body is given.</summary>
+    protected Task<HttpResponseMessage> Renew(Guid id, JsonObject? body = null, string? token = null, string? ifMatch = null,
+        string? idempotencyKey = null) =>
+        Change(id, "renewals", body ?? NewDates(), token, ifMatch, idempotencyKey);
+
+    /// <summary>POST …/revocation as the clinician (or <paramref name="token"/>); <paramref name="ifMatch"/> is sent as given.</summary>
+    protected Task<HttpResponseMessage> Revoke(Guid id, string? ifMatch = "\"1\"", string? reason = "Behandlingen är avslutad.",
+        string? token = null, string? idempotencyKey = null) =>
+        Change(id, "revocation", new JsonObject { ["reason"] = reason }, token, ifMatch, idempotencyKey);
+
+    private async Task<HttpResponseMessage> Change(Guid id, string what, JsonObject body, string? token, string? ifMatch,
+        string? idempotencyKey)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{id}/{what}") { Content = JsonContent.Create(body) };
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+        return await Client(token ?? Tokens.Clinician()).SendAsync(request);
+    }
+
+    /// <summary>The <c>next</c> of a keyset-paged list, to pass as <c>before</c>; null on the last page.</summary>
+    protected static long? NextBefore(JsonObject page) => page["next"]?.GetValue<long>();
+
     protected async Task<JsonObject> Verify(string personnummer, string measure, string? schoolUnit = null)
     {
         using var response = await Client(Tokens.School(schoolUnit ?? Tokens.SchoolUnit))

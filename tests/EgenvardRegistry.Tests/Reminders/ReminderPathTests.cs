@@ -137,20 +137,15 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
     public async Task Run_RenewedRevokedWithoutEmailOrOptedOut_SendsNothing()
     {
         var renewed = await IssueExpiringIn(14, measure: "insulin");
-        using (var renewal = await Client(Tokens.Clinician()).PostAsJsonAsync($"/api/certificates/{renewed}/renewals",
-            new { validFrom = Iso(Clock.Today), validUntil = Iso(Clock.Today.AddMonths(12)), followUpOn = Iso(Clock.Today.AddMonths(6)) }))
+        using (var renewal = await Renew(renewed,
+            NewDates(Iso(Clock.Today), Iso(Clock.Today.AddMonths(12)), Iso(Clock.Today.AddMonths(6)))))
         {
             Assert.That(renewal.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         }
         var revoked = await IssueExpiringIn(7, measure: "oxygen");
-        using (var revocation = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{revoked}/revocation")
+        using (var revocation = await Revoke(revoked, reason: "Behandlingen avslutad"))
         {
-            Content = JsonContent.Create(new { reason = "Behandlingen avslutad" }),
-            Headers = { { "If-Match", "\"1\"" } },
-        })
-        {
-            using var response = await Client(Tokens.Clinician()).SendAsync(revocation);
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(revocation.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
         var noEmail = Samples.Certificate(childPnr: Samples.OtherChildPnr, guardianPnr: Tokens.OtherGuardianPnr,
             validFrom: Iso(Clock.Today.AddMonths(-12).AddDays(14)), validUntil: Iso(Clock.Today.AddDays(14)),

@@ -302,8 +302,7 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         var page = await client.GetPage($"/vard/intyg/{id}/aterkalla");
         using var first = await client.PostForm($"/vard/intyg/{id}/aterkalla", page, With(Pages.FormValues(page), "Reason", "Fel barn."));
         var confirm = await first.ReadPage();
-        using (var renewal = await Client(Tokens.Clinician()).PostAsJsonAsync($"/api/certificates/{id}/renewals",
-            new { validFrom = "2026-11-23", validUntil = "2027-11-22", followUpOn = "2027-05-20" }))
+        using (var renewal = await Renew(id, NewDates("2026-11-23", "2027-11-22", "2027-05-20")))
         {
             Assert.That(renewal.StatusCode, Is.EqualTo(HttpStatusCode.Created));
         }
@@ -368,11 +367,8 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         var id = await IssueOk();
         var client = await App.SignInClinicianAsync();
         var page = await client.GetPage($"/vard/intyg/{id}/fornya");
-        using (var revoke = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{id}/revocation"))
+        using (var revoked = await Revoke(id, reason: "Fel barn."))
         {
-            revoke.Headers.IfMatch.ParseAdd("\"1\"");
-            revoke.Content = JsonContent.Create(new { reason = "Fel barn." });
-            using var revoked = await Client(Tokens.Clinician()).SendAsync(revoke);
             Assert.That(revoked.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
 
