@@ -14,6 +14,7 @@ public static class MeasureCatalogue
         ["adrenaline"] = "Adrenalinpenna",
         ["inhaler"] = "Inhalator",
         ["seizure-medication"] = "Krampstillande läkemedel",
+        ["oral-medication"] = "Läkemedel via munnen",
         ["tube-feeding"] = "Sondmatning",
         ["catheterisation"] = "Kateterisering",
         ["stoma-care"] = "Stomivård",

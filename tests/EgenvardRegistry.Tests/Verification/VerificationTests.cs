@@ -32,6 +32,18 @@ public sealed class VerificationTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
+    public async Task OralMedication_IsAMeasureInTheCatalogue_IssuedAndVerifiedLikeAnyOther()
+    {
+        var id = await IssueOk(Samples.Certificate(measures: ["insulin", "oral-medication"]));
+
+        var result = await Verify(Samples.ChildPnr, "oral-medication");
+
+        Assert.That(result["covered"]!.GetValue<bool>(), Is.True);
+        Assert.That(result["certificate"]!["id"]!.GetValue<string>(), Is.EqualTo(id.ToString()));
+        Assert.That(result["certificate"]!["measures"]![1]!["code"]!.GetValue<string>(), Is.EqualTo("oral-medication"));
+    }
+
+    [Test]
     public async Task Verify_ChildNotSharedWithTheUnit_AnswersExactlyAsForAnUnknownChild()
     {
         await IssueOk(Samples.Certificate(sharedWith: [Tokens.OtherSchoolUnit]));

@@ -83,6 +83,19 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
+    public async Task OralMedication_IsOfferedOnTheCheckAndTheIssueForm_InSwedish()
+    {
+        var school = await App.SignInAsync("school");
+        var clinician = await App.SignInClinicianAsync();
+
+        var check = await school.GetPage("/skola");
+        var issue = await clinician.GetPage("/vard/nytt");
+
+        Assert.That(check, Does.Contain("<option value=\"oral-medication\">Läkemedel via munnen</option>"));
+        Assert.That(issue, Does.Contain("<option value=\"oral-medication\">Läkemedel via munnen</option>"));
+    }
+
+    [Test]
     public async Task StartPage_ListsTheUnitsCertificatesExpiringWithin30Days()
     {
         await IssueOk(Samples.Certificate(validFrom: "2026-01-01", validUntil: "2026-12-10", followUpOn: "2026-06-01"));
