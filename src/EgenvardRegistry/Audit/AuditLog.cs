@@ -12,6 +12,9 @@ public static class AuditActions
     public const string CertificateRevoke = "certificate.revoke";
     public const string CertificateSearch = "certificate.search";
     public const string Verification = "verification";
+
+    /// <summary>Staff answered whether the <c>other</c> measure a certificate describes is the one at hand (outcome: their answer).</summary>
+    public const string VerificationConfirm = "verification.confirm";
     public const string SchoolList = "school.list";
     public const string GuardianList = "guardian.list";
     public const string AuditRead = "audit.read";
@@ -31,7 +34,7 @@ public static class AuditActions
     /// here or in <see cref="Writes"/> (a test checks), so a new action that reads cannot be left out of that log.
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
-        [CertificateRead, CertificateSearch, Verification, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
+        [CertificateRead, CertificateSearch, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
             ForbiddenAttempt, NotificationsRead];
 
     public static readonly IReadOnlyList<string> Writes =
@@ -39,8 +42,8 @@ public static class AuditActions
 }
 
 /// <remarks>
-/// A verification records its reason (<c>VerificationReasons</c>) and a reminder send the notification's new status
-/// (<c>NotificationStatus</c>) as its outcome instead.
+/// A verification records its reason (<c>VerificationReasons</c>), a confirmation staff's answer (<c>Confirmations</c>)
+/// and a reminder send the notification's new status (<c>NotificationStatus</c>) as its outcome instead.
 /// </remarks>
 public static class AuditOutcomes
 {

@@ -22,6 +22,12 @@ public static class MeasureCatalogue
         [Other] = "Annan åtgärd",
     };
 
+    /// <summary>
+    /// Measures whose absence can be life-threatening (anaphylaxis, a long seizure): a school's "no valid certificate"
+    /// for them must not read as "do nothing", so the verdict adds "call 112".
+    /// </summary>
+    public static readonly IReadOnlySet<string> Emergency = new HashSet<string> { "adrenaline", "seizure-medication" };
+
     public static readonly ErrorCode Unknown = new("measure.unknown", $"Unknown measure; one of {string.Join(", ", Swedish.Keys)}.");
 
     public static bool IsKnown(string? code) => code is not null && Swedish.ContainsKey(code);
@@ -36,6 +42,12 @@ public static class Performers
         ["staff"] = "Personal",
         ["child-with-staff"] = "Barnet med stöd av personal",
     };
+
+    /// <summary>
+    /// Measures whose absence can be life-threatening (anaphylaxis, a long seizure): a school's "no valid certificate"
+    /// for them must not read as "do nothing", so the verdict adds "call 112".
+    /// </summary>
+    public static readonly IReadOnlySet<string> Emergency = new HashSet<string> { "adrenaline", "seizure-medication" };
 
     public static readonly ErrorCode Unknown = new("performer.unknown", $"Who performs the measure: one of {string.Join(", ", Swedish.Keys)}.");
 

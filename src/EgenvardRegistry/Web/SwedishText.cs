@@ -92,6 +92,7 @@ public static class SwedishText
         AuditActions.CertificateRevoke => "Återkallade intyg",
         AuditActions.CertificateSearch => "Sökte barnets intyg",
         AuditActions.Verification => "Kontrollerade intyg inför egenvård",
+        AuditActions.VerificationConfirm => "Bekräftade vilken åtgärd kontrollen gällde",
         AuditActions.SchoolList => "Visade skolans lista över intyg",
         AuditActions.GuardianList => "Visade vårdnadshavarens intyg",
         AuditActions.AuditRead => "Läste granskningsloggen",
@@ -114,6 +115,8 @@ public static class SwedishText
         AuditOutcomes.Replaced => "Ersatt",
         AuditOutcomes.Invalid => "Ogiltig",
         AuditOutcomes.PreconditionFailed => "Inaktuell version",
+        Confirmations.SameMeasure => "Samma åtgärd",
+        Confirmations.OtherMeasure => "En annan åtgärd",
         _ => outcome,
     };
 
