@@ -62,6 +62,8 @@ public static class SwedishMessages
         [CertificateErrors.NotASchoolUnit] = "Skolenhetskod nummer {0} är inte en skolenhetskod (8 siffror).",
         [CertificateErrors.RevocationReasonRequired] = "Ange varför intyget återkallas.",
         [CertificateErrors.RevocationReasonTooLong] = "Skriv högst {0} tecken.",
+        [CertificateErrors.CareRelationshipBlank] = "Beskriv din vårdrelation med barnet (högst {0} tecken).",
+        [CertificateErrors.CareRelationshipTooLong] = "Skriv högst {0} tecken.",
         [CertificateForm.NotADate] = "Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-08-14.",
 
         [AuditEndpoints.NotACertificateId] = "Ange intygets id, till exempel 3f2504e0-4f89-41d3-9a0c-0305e82c3301.",
