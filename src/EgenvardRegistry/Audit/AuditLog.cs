@@ -27,6 +27,13 @@ public static class AuditActions
     public const string AuditSearch = "audit.search";
     public const string GuardianAccessLog = "guardian.access-log";
 
+    public const string InstructionRecord = "instruction.record";
+    public const string InstructionList = "instruction.list";
+    public const string InstructionRemove = "instruction.remove";
+
+    /// <summary>A renewal carried the instructed staff over (ok), or did not because the measures changed.</summary>
+    public const string InstructionCarryOver = "instruction.carry-over";
+
     public const string ReminderSend = "reminder.send";
     public const string NotificationsRead = "notifications.read";
     public const string NotificationRetry = "notification.retry";
@@ -41,10 +48,11 @@ public static class AuditActions
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
         [CertificateRead, CertificateSearch, CertificateSearchCareRelationship, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
-            ForbiddenAttempt, NotificationsRead];
+            ForbiddenAttempt, NotificationsRead, InstructionList];
 
     public static readonly IReadOnlyList<string> Writes =
-        [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun];
+        [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
+            InstructionRecord, InstructionRemove, InstructionCarryOver];
 }
 
 /// <remarks>

@@ -4,6 +4,7 @@ using EgenvardRegistry.Audit;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Instructions;
 
 namespace EgenvardRegistry.Certificates;
 
@@ -85,10 +86,14 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
                 new { NewId = newId, Id = id }, transaction, cancellationToken: cancellationToken));
             await History(transaction, id, old.Version + 1, CertificateStatus.Replaced, HistoryChange.Replaced, now, caller, null, cancellationToken);
             await History(transaction, newId, 1, CertificateStatus.Active, HistoryChange.Renewed, now, caller, null, cancellationToken);
+            // The school's instructed staff follow the certificate unless what they were instructed in has changed.
+            var carriedOver = await InstructionStore.CarryOverAsync(transaction, db.Dialect, old, newId, renewal.Measures, caller, now,
+                cancellationToken);
             var renewed = await LoadOneAsync(transaction, newId, cancellationToken);
-            return Audited.With(ChangeResult.Done(renewed!),
+            return Audited.With(ChangeResult.Done(renewed!), [
                 AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Replaced, id, childId),
-                AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId));
+                AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId),
+                .. carriedOver]);
         }, cancellationToken);
     }
 

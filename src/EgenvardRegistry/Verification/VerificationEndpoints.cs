@@ -13,19 +13,25 @@ public sealed record VerificationRequest(string? Personnummer, string? Measure);
 /// staff must see <paramref name="DescribedAs"/> and confirm that it is the measure at hand before they act on the answer.
 /// </param>
 /// <param name="DescribedAs">For <c>other</c>: the descriptions of the <c>other</c> measures on the certificate named; otherwise null.</param>
+/// <param name="InstructedStaff">
+/// How many staff the caller's school unit has recorded as instructed for the certificate named (0: none); null when
+/// no certificate is named.
+/// </param>
 public sealed record VerificationResponse(
     bool Covered,
     string Reason,
     VerifiedCertificate? Certificate,
     bool NeedsConfirmation,
-    IReadOnlyList<string>? DescribedAs)
+    IReadOnlyList<string>? DescribedAs,
+    int? InstructedStaff)
 {
     public static VerificationResponse From(VerificationOutcome outcome) => new(
         outcome.Covered,
         outcome.Reason,
         outcome.Certificate is { } certificate ? VerifiedCertificate.From(certificate) : null,
         outcome.NeedsConfirmation,
-        outcome.DescribedAs);
+        outcome.DescribedAs,
+        outcome.InstructedStaff);
 }
 
 /// <summary>What school staff need at the moment of care: how, what if harm, whom to call.</summary>

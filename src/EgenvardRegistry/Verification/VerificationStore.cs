@@ -3,6 +3,7 @@ using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Instructions;
 
 namespace EgenvardRegistry.Verification;
 
@@ -48,6 +49,16 @@ public sealed class VerificationStore(IDbConnectionFactory db, TimeProvider time
             JOIN certificate_shares s ON s.certificate_id = c.id
             WHERE c.child_id = @ChildId AND s.school_unit = @SchoolUnit
             """, new { ChildId = childId.Value, caller.SchoolUnit }, cancellationToken);
-        return (childId, Verifier.Decide(shared, measure, today));
+        var outcome = Verifier.Decide(shared, measure, today);
+        if (outcome.Certificate is not { } certificate)
+        {
+            return (childId, outcome);
+        }
+        return (childId, outcome with
+        {
+            InstructedStaff = await InstructionStore.CountCurrentAsync(transaction, certificate.Id, caller.SchoolUnit!, cancellationToken),
+            MeasuresChangedAtRenewal = await InstructionStore.MeasuresChangedAtRenewalAsync(transaction, db.Dialect, certificate,
+                cancellationToken),
+        });
     }
 }

@@ -20,6 +20,12 @@ public sealed record VerificationOutcome(bool Covered, string Reason, Certificat
     /// </summary>
     public IReadOnlyList<string>? DescribedAs { get; init; }
 
+    /// <summary>How many staff the school unit has recorded as instructed for the certificate named; null without one.</summary>
+    public int? InstructedStaff { get; init; }
+
+    /// <summary>The certificate named renewed one with other measures, so the unit's staff must be instructed anew.</summary>
+    public bool MeasuresChangedAtRenewal { get; init; }
+
     /// <summary>Staff have said whether a description in <see cref="DescribedAs"/> is the measure at hand.</summary>
     public bool Confirmed { get; init; }
 

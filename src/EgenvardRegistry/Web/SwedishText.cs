@@ -115,6 +115,10 @@ public static class SwedishText
         AuditActions.NotificationRetry => "Försökte skicka påminnelse igen",
         AuditActions.RemindersRun => "Körde påminnelser",
         AuditActions.ForbiddenAttempt => "Försökte utan behörighet",
+        AuditActions.InstructionRecord => "Registrerade instruerad personal",
+        AuditActions.InstructionList => "Visade instruerad personal",
+        AuditActions.InstructionRemove => "Tog bort instruerad personal",
+        AuditActions.InstructionCarryOver => "Förde över instruerad personal till förnyat intyg",
         _ => action,
     };
 
@@ -126,6 +130,7 @@ public static class SwedishText
         AuditOutcomes.Conflict => "Konflikt",
         AuditOutcomes.Replaced => "Ersatt",
         AuditOutcomes.Summary => "Sammanfattning",
+        Instructions.InstructionAuditOutcomes.MeasuresChanged => "Åtgärderna ändrade: personalen ska instrueras på nytt",
         AuditOutcomes.Invalid => "Ogiltig",
         AuditOutcomes.PreconditionFailed => "Inaktuell version",
         Confirmations.SameMeasure => "Samma åtgärd",

@@ -78,7 +78,7 @@ public sealed class VerificationTests(Engine engine) : IntegrationTest(engine)
         var unknown = await Verify(Samples.OtherChildPnr, "insulin");
 
         Assert.That(notShared.ToJsonString(), Is.EqualTo(
-            """{"covered":false,"reason":"none","certificate":null,"needsConfirmation":false,"describedAs":null}"""));
+            """{"covered":false,"reason":"none","certificate":null,"needsConfirmation":false,"describedAs":null,"instructedStaff":null}"""));
         Assert.That(unknown.ToJsonString(), Is.EqualTo(notShared.ToJsonString()));
         var covered = await Verify(Samples.ChildPnr, "insulin", Tokens.OtherSchoolUnit);
         Assert.That(covered["covered"]!.GetValue<bool>(), Is.True, "the unit it is shared with is covered");

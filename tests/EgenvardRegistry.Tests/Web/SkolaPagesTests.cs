@@ -102,6 +102,7 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(html, Does.Not.Contain("Giltigt intyg"), "no verdict before staff confirm");
         Assert.That(html, Does.Not.Contain("Insulinpenna"), "no instructions before staff confirm");
         Assert.That(html, Does.Contain($"name=\"CertificateId\" value=\"{id}\""));
+        Assert.That(html, Does.Contain("action=\"/skola?handler=Confirm\""));
     }
 
     [TestCase("true", "Giltigt intyg", "same-measure")]
@@ -181,8 +182,10 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         using var response = await school.GetAsync("/skola");
         var html = await response.ReadPage();
 
-        Assert.That(html, Does.Contain("10 december 2026"));
-        Assert.That(html, Does.Not.Contain("14 augusti 2027"), "certificates valid for longer are not on the list");
+        var expiring = html[html.IndexOf("<h2>Intyg som går ut inom 30 dagar</h2>", StringComparison.Ordinal)..];
+        expiring = expiring[..expiring.IndexOf("<h2>", 4, StringComparison.Ordinal)];
+        Assert.That(expiring, Does.Contain("10 december 2026"));
+        Assert.That(expiring, Does.Not.Contain("14 augusti 2027"), "certificates valid for longer are not on the list");
     }
 
     [Test]

@@ -38,8 +38,10 @@ public sealed class IndexModel(VerificationStore verifications, SchoolStore scho
 
     public IReadOnlyList<Certificate> Expiring { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) =>
-        Expiring = await schools.ListAsync(Caller, Today, 30, cancellationToken);
+    /// <summary>Certificates shared with the unit for which no one at the unit is recorded as instructed.</summary>
+    public IReadOnlyList<Certificate> Uninstructed { get; private set; } = [];
+
+    public Task OnGetAsync(CancellationToken cancellationToken) => LoadOverviewAsync(cancellationToken);
 
     public async Task OnPostAsync(CancellationToken cancellationToken)
     {
@@ -51,7 +53,7 @@ public sealed class IndexModel(VerificationStore verifications, SchoolStore scho
             Measure = measure;
             Outcome = await verifications.VerifyAsync(personnummer!, measure!, Caller, Today, cancellationToken);
         }
-        Expiring = await schools.ListAsync(Caller, Today, 30, cancellationToken);
+        await LoadOverviewAsync(cancellationToken);
     }
 
     /// <summary>Staff say whether the measure a certificate describes under <c>other</c> is the one they are about to help with.</summary>
@@ -65,6 +67,13 @@ public sealed class IndexModel(VerificationStore verifications, SchoolStore scho
             Measure = MeasureCatalogue.Other;
             Outcome = await verifications.ConfirmAsync(personnummer, certificateId, SameMeasure, Caller, Today, cancellationToken);
         }
+        await LoadOverviewAsync(cancellationToken);
+    }
+
+    private async Task LoadOverviewAsync(CancellationToken cancellationToken)
+    {
         Expiring = await schools.ListAsync(Caller, Today, 30, cancellationToken);
+        Uninstructed = [.. (await schools.ListEntriesAsync(Caller, Today, null, withoutInstructedStaff: true, cancellationToken))
+            .Select(entry => entry.Certificate)];
     }
 }
