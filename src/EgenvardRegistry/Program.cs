@@ -1,6 +1,7 @@
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
+using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
@@ -29,6 +30,7 @@ builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
 builder.Services.AddSingleton<AuditStore>();
+builder.Services.AddSingleton<InstructionStore>();
 builder.Services.AddReminders();
 builder.Services.AddRegistryWeb();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
@@ -66,6 +68,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 
 app.MapCertificates();
+app.MapInstructions();
 app.MapVerifications();
 app.MapSchools();
 app.MapGuardians();

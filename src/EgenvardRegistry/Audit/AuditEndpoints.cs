@@ -15,7 +15,8 @@ public sealed record AuditEventItem(
     string Action,
     Guid? CertificateId,
     Guid? ChildId,
-    string Outcome);
+    string Outcome,
+    string? Detail);
 
 /// <summary>The personnummer travels in the body, never in a URL.</summary>
 public sealed record AuditSearchRequest(string? Personnummer, int? Limit, long? Before);

@@ -11,12 +11,28 @@ public static class AuditActions
     public const string CertificateRenew = "certificate.renew";
     public const string CertificateRevoke = "certificate.revoke";
     public const string CertificateSearch = "certificate.search";
+
+    /// <summary>
+    /// A search showed another care unit's certificate in full because the clinician stated a care relationship with the
+    /// child; the statement is the event's detail.
+    /// </summary>
+    public const string CertificateSearchCareRelationship = "certificate.search-care-relationship";
     public const string Verification = "verification";
+
+    /// <summary>Staff answered whether the <c>other</c> measure a certificate describes is the one at hand (outcome: their answer).</summary>
+    public const string VerificationConfirm = "verification.confirm";
     public const string SchoolList = "school.list";
     public const string GuardianList = "guardian.list";
     public const string AuditRead = "audit.read";
     public const string AuditSearch = "audit.search";
     public const string GuardianAccessLog = "guardian.access-log";
+
+    public const string InstructionRecord = "instruction.record";
+    public const string InstructionList = "instruction.list";
+    public const string InstructionRemove = "instruction.remove";
+
+    /// <summary>A renewal carried the instructed staff over (ok), or did not because the measures changed.</summary>
+    public const string InstructionCarryOver = "instruction.carry-over";
 
     public const string ReminderSend = "reminder.send";
     public const string NotificationsRead = "notifications.read";
@@ -31,16 +47,17 @@ public static class AuditActions
     /// here or in <see cref="Writes"/> (a test checks), so a new action that reads cannot be left out of that log.
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
-        [CertificateRead, CertificateSearch, Verification, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
-            ForbiddenAttempt, NotificationsRead];
+        [CertificateRead, CertificateSearch, CertificateSearchCareRelationship, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
+            ForbiddenAttempt, NotificationsRead, InstructionList];
 
     public static readonly IReadOnlyList<string> Writes =
-        [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun];
+        [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
+            InstructionRecord, InstructionRemove, InstructionCarryOver];
 }
 
 /// <remarks>
-/// A verification records its reason (<c>VerificationReasons</c>) and a reminder send the notification's new status
-/// (<c>NotificationStatus</c>) as its outcome instead.
+/// A verification records its reason (<c>VerificationReasons</c>), a confirmation staff's answer (<c>Confirmations</c>)
+/// and a reminder send the notification's new status (<c>NotificationStatus</c>) as its outcome instead.
 /// </remarks>
 public static class AuditOutcomes
 {
@@ -53,11 +70,14 @@ public static class AuditOutcomes
 
     /// <summary>A renewal's event for the certificate it replaced; the new certificate's event is <see cref="Ok"/>.</summary>
     public const string Replaced = "replaced";
+
+    /// <summary>A search showed another care unit's certificate only as a summary (no care relationship stated).</summary>
+    public const string Summary = "summary";
 }
 
 /// <summary>
 /// One access to a child's data: who (role, id, unit), what, which certificate and child (internal ids, never the
-/// personnummer), the outcome and when (UTC).
+/// personnummer), the outcome and when (UTC); <see cref="Detail"/> is what the actor stated to justify it, if anything.
 /// </summary>
 public sealed record AuditEvent(
     DateTimeOffset OccurredAt,
@@ -67,11 +87,12 @@ public sealed record AuditEvent(
     string Action,
     Guid? CertificateId,
     Guid? ChildId,
-    string Outcome)
+    string Outcome,
+    string? Detail = null)
 {
     public static AuditEvent By(Caller caller, DateTimeOffset at, string action, string outcome,
-        Guid? certificateId = null, Guid? childId = null) =>
-        new(at, caller.Role, caller.Id, caller.Unit, action, certificateId, childId, outcome);
+        Guid? certificateId = null, Guid? childId = null, string? detail = null) =>
+        new(at, caller.Role, caller.Id, caller.Unit, action, certificateId, childId, outcome, detail);
 }
 
 /// <summary>Appends audit events inside the caller's transaction, so the event and the work it records commit together.</summary>
@@ -83,8 +104,8 @@ public static class AuditLog
     public static async Task WriteAsync(DbTransaction transaction, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
     {
         await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO audit_events (occurred_at, actor_role, actor_id, actor_unit, action, certificate_id, child_id, outcome)
-            VALUES (@OccurredAt, @ActorRole, @ActorId, @ActorUnit, @Action, @CertificateId, @ChildId, @Outcome)
+            INSERT INTO audit_events (occurred_at, actor_role, actor_id, actor_unit, action, certificate_id, child_id, outcome, detail)
+            VALUES (@OccurredAt, @ActorRole, @ActorId, @ActorUnit, @Action, @CertificateId, @ChildId, @Outcome, @Detail)
             """, events, transaction, cancellationToken: cancellationToken));
     }
 }

@@ -73,14 +73,14 @@ public sealed class AuditStore(IDbConnectionFactory db, TimeProvider time)
     {
         var where = string.Join(" AND ", page.Before is null ? conditions : [.. conditions, "id < @Before"]);
         var rows = (await transaction.Connection!.QueryAsync<AuditEventRow>(new CommandDefinition($"""
-            SELECT id, occurred_at, actor_role, actor_id, actor_unit, action, certificate_id, child_id, outcome
+            SELECT id, occurred_at, actor_role, actor_id, actor_unit, action, certificate_id, child_id, outcome, detail
             FROM audit_events
             {(where.Length == 0 ? "" : $"WHERE {where}")}
             ORDER BY id DESC
             LIMIT @Take
             """, parameters, transaction, cancellationToken: cancellationToken))).ToList();
         return PageResponse.From(rows, page, row => row.Id, row => new AuditEventItem(row.Id, row.OccurredAt, row.ActorRole,
-            row.ActorId, row.ActorUnit, row.Action, row.CertificateId, row.ChildId, row.Outcome));
+            row.ActorId, row.ActorUnit, row.Action, row.CertificateId, row.ChildId, row.Outcome, row.Detail));
     }
 
     // A row class with setters: Dapper maps SQLite's text ids and instants through the type handlers onto it.
@@ -95,5 +95,6 @@ public sealed class AuditStore(IDbConnectionFactory db, TimeProvider time)
         public Guid? CertificateId { get; set; }
         public Guid? ChildId { get; set; }
         public string Outcome { get; set; } = "";
+        public string? Detail { get; set; }
     }
 }

@@ -43,6 +43,40 @@ public sealed record Certificate(
     public string ETag => $"\"{Version}\"";
 }
 
+/// <summary>
+/// What a clinician of another care unit sees of a certificate without stating a care relationship with the child:
+/// which unit issued it, its state, dates and measures. Nothing about the guardians, and no instructions.
+/// </summary>
+public sealed record CertificateSummary(
+    Guid Id,
+    string Status,
+    CareUnit CareUnit,
+    DateOnly ValidFrom,
+    DateOnly ValidUntil,
+    DateOnly FollowUpOn,
+    DateTimeOffset IssuedAt,
+    IReadOnlyList<MeasureSummary> Measures,
+    Guid? Replaces,
+    Guid? ReplacedBy)
+{
+    public static CertificateSummary Of(Certificate certificate) => new(
+        certificate.Id, certificate.Status, certificate.CareUnit, certificate.ValidFrom, certificate.ValidUntil,
+        certificate.FollowUpOn, certificate.IssuedAt,
+        certificate.Measures.Select(measure => new MeasureSummary(measure.Code, measure.Description)).ToList(),
+        certificate.Replaces, certificate.ReplacedBy);
+
+    public bool IsExpired(DateOnly today) => ValidUntil < today;
+}
+
+/// <summary>A measure's code and, for <c>other</c>, what it is.</summary>
+public sealed record MeasureSummary(string Code, string? Description);
+
+/// <summary>
+/// A clinician's search for a child: <see cref="Certificates"/> in full (the caller's own care unit's, or every unit's
+/// when a care relationship was stated) and <see cref="Summaries"/> of the other units' certificates; each newest first.
+/// </summary>
+public sealed record CertificateSearch(IReadOnlyList<Certificate> Certificates, IReadOnlyList<CertificateSummary> Summaries);
+
 public sealed record Measure(
     string Code,
     string? Description,

@@ -45,7 +45,12 @@ public sealed record RenewCertificateRequest(
 
 public sealed record RevocationRequest(string? Reason);
 
-public sealed record SearchRequest(string? Personnummer);
+/// <param name="CareRelationship">
+/// Optional: the clinician's care relationship with the child (why they need other care units' certificates), at most
+/// 500 characters. Stated, every certificate comes in full and the statement is audited; left out, other care units'
+/// certificates come only as summaries.
+/// </param>
+public sealed record SearchRequest(string? Personnummer, string? CareRelationship);
 
 public sealed record PersonInput(string? Personnummer, string? Name);
 
@@ -112,6 +117,31 @@ public sealed record GuardianView(string? Personnummer, string Name, string? Ema
     public static GuardianView For(CertificateGuardian guardian, Caller caller) => caller.Role == Roles.School
         ? new GuardianView(null, guardian.Name, null)
         : new GuardianView(guardian.Personnummer, guardian.Name, guardian.Email);
+}
+
+/// <summary>
+/// A search: <c>items</c> in full (the caller's care unit's certificates, or every unit's when a care relationship was
+/// stated) and <c>summaries</c> of other care units' certificates; each newest first.
+/// </summary>
+public sealed record SearchResponse(IReadOnlyList<CertificateResponse> Items, IReadOnlyList<CertificateSummaryResponse> Summaries);
+
+/// <summary>Another care unit's certificate as a summary: unit, status, dates and measures; no guardians, no instructions.</summary>
+public sealed record CertificateSummaryResponse(
+    Guid Id,
+    string Status,
+    bool Expired,
+    CareUnit CareUnit,
+    DateOnly ValidFrom,
+    DateOnly ValidUntil,
+    DateOnly FollowUpOn,
+    DateTimeOffset IssuedAt,
+    IReadOnlyList<MeasureSummary> Measures,
+    Guid? Replaces,
+    Guid? ReplacedBy)
+{
+    public static CertificateSummaryResponse From(CertificateSummary summary, DateOnly today) => new(
+        summary.Id, summary.Status, summary.IsExpired(today), summary.CareUnit, summary.ValidFrom, summary.ValidUntil,
+        summary.FollowUpOn, summary.IssuedAt, summary.Measures, summary.Replaces, summary.ReplacedBy);
 }
 
 /// <summary>A list response; paging fields can be added without breaking callers.</summary>

@@ -46,7 +46,9 @@ public static class CertificateEndpoints
             .WithName(nameof(SearchCertificates))
             .RequireRateLimiting(RateLimits.Lookup)
             .RequireAuthorization(Policies.Clinician)
-            .WithSummary("A child's certificates across all care units, newest first (the personnummer goes in the body, never the URL).");
+            .WithSummary("A child's certificates across all care units, newest first (the personnummer goes in the body, never the URL): " +
+                         "the caller's care unit's in full, other units' as summaries unless careRelationship states the clinician's " +
+                         "care relationship with the child, which is audited.");
         return routes;
     }
 
@@ -133,18 +135,21 @@ public static class CertificateEndpoints
         return TypedResults.Ok(CertificateResponse.From(revoked, time.TodayInStockholm(), caller));
     }
 
-    public static async Task<Results<Ok<ItemsResponse<CertificateResponse>>, ValidationProblem>> SearchCertificates(
+    public static async Task<Results<Ok<SearchResponse>, ValidationProblem>> SearchCertificates(
         SearchRequest request, Caller caller, CertificateStore store, TimeProvider time, CancellationToken cancellationToken)
     {
         var today = time.TodayInStockholm();
         var errors = new ValidationErrors();
-        if (Identifiers.Personnummer.Normalize(request.Personnummer, today, errors, "personnummer") is not { } personnummer)
+        var personnummer = Identifiers.Personnummer.Normalize(request.Personnummer, today, errors, "personnummer");
+        CertificateRules.CareRelationship(request.CareRelationship, errors, out var careRelationship);
+        if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToProblemErrors());
         }
-        var certificates = await store.SearchAsync(personnummer, caller, cancellationToken);
-        return TypedResults.Ok(new ItemsResponse<CertificateResponse>(
-            certificates.Select(c => CertificateResponse.From(c, today, caller)).ToList()));
+        var found = await store.SearchAsync(personnummer!, careRelationship, caller, cancellationToken);
+        return TypedResults.Ok(new SearchResponse(
+            found.Certificates.Select(c => CertificateResponse.From(c, today, caller)).ToList(),
+            found.Summaries.Select(summary => CertificateSummaryResponse.From(summary, today)).ToList()));
     }
 
     internal static ProblemHttpResult NotFound() => TypedResults.Problem(

@@ -63,5 +63,10 @@ public static class CertificateErrors
     public static readonly ErrorCode RevocationReasonTooLong =
         new("revocation.reason.too-long", "Say why the certificate is revoked (at most {0} characters).");
 
+    // Argument: the longest statement allowed.
+    public static readonly ErrorCode CareRelationshipBlank = new("care-relationship.blank",
+        "State your care relationship with the child (at most {0} characters), or leave the field out to see other care units' certificates as summaries.");
+    public static readonly ErrorCode CareRelationshipTooLong = new("care-relationship.too-long", "At most {0} characters.");
+
     private static ErrorCode Required(string name) => new(name, "Required.");
 }

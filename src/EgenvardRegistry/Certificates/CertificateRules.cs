@@ -19,6 +19,8 @@ public static class CertificateRules
 
     public const int MaxReasonLength = 500;
 
+    public const int MaxCareRelationshipLength = 500;
+
     public static (NewCertificate? Certificate, ValidationErrors Errors) Validate(IssueCertificateRequest request, DateOnly today)
     {
         var errors = new ValidationErrors();
@@ -55,6 +57,28 @@ public static class CertificateRules
             return null;
         }
         return reason;
+    }
+
+    /// <summary>
+    /// The care relationship a clinician states to read other care units' certificates in full: absent (null) is fine,
+    /// stated means not blank and not too long. False after reporting what is wrong.
+    /// </summary>
+    public static bool CareRelationship(string? value, ValidationErrors errors, out string? careRelationship)
+    {
+        careRelationship = value?.Trim();
+        var error = careRelationship switch
+        {
+            null => null,
+            { Length: 0 } => CertificateErrors.CareRelationshipBlank,
+            { Length: > MaxCareRelationshipLength } => CertificateErrors.CareRelationshipTooLong,
+            _ => null,
+        };
+        if (error is not null)
+        {
+            errors.Add("careRelationship", error, MaxCareRelationshipLength);
+            careRelationship = null;
+        }
+        return error is null;
     }
 
     private static List<CertificateGuardian> Guardians(ValidationErrors errors, IReadOnlyList<GuardianInput?>? inputs, string? childPnr,

@@ -4,6 +4,7 @@ using EgenvardRegistry.Audit;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Instructions;
 
 namespace EgenvardRegistry.Certificates;
 
@@ -85,10 +86,14 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
                 new { NewId = newId, Id = id }, transaction, cancellationToken: cancellationToken));
             await History(transaction, id, old.Version + 1, CertificateStatus.Replaced, HistoryChange.Replaced, now, caller, null, cancellationToken);
             await History(transaction, newId, 1, CertificateStatus.Active, HistoryChange.Renewed, now, caller, null, cancellationToken);
+            // The school's instructed staff follow the certificate unless what they were instructed in has changed.
+            var carriedOver = await InstructionStore.CarryOverAsync(transaction, db.Dialect, old, newId, renewal.Measures, caller, now,
+                cancellationToken);
             var renewed = await LoadOneAsync(transaction, newId, cancellationToken);
-            return Audited.With(ChangeResult.Done(renewed!),
+            return Audited.With(ChangeResult.Done(renewed!), [
                 AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Replaced, id, childId),
-                AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId));
+                AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId),
+                .. carriedOver]);
         }, cancellationToken);
     }
 
@@ -121,8 +126,13 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         }, cancellationToken);
     }
 
-    /// <summary>All of a child's certificates across care units, newest first; the clinician is treating the child.</summary>
-    public Task<IReadOnlyList<Certificate>> SearchAsync(string personnummer, Caller caller, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// A child's certificates across care units, newest first. The caller's own care unit's come in full; other units'
+    /// come as summaries unless the clinician states a care relationship with the child (Patientdatalagen 4 kap.), which
+    /// is audited as the detail of every event of the search.
+    /// </summary>
+    public Task<CertificateSearch> SearchAsync(string personnummer, string? careRelationship, Caller caller,
+        CancellationToken cancellationToken) =>
         db.RunAuditedAsync(async transaction =>
         {
             var childId = await UncheckedCertificateReader.FindChildAsync(transaction, personnummer, cancellationToken);
@@ -130,9 +140,19 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
                 SELECT id FROM certificates WHERE child_id = @ChildId ORDER BY issued_at DESC, id DESC
                 """, new { ChildId = childId.Value }, cancellationToken);
             var now = time.GetUtcNow();
-            return Audited.With(certificates, certificates.Count == 0
-                ? [AuditEvent.By(caller, now, AuditActions.CertificateSearch, AuditOutcomes.NotFound, childId: childId)]
-                : AuditEvents.PerCertificate(caller, now, AuditActions.CertificateSearch, certificates));
+            if (certificates.Count == 0)
+            {
+                return Audited.With(new CertificateSearch([], []), AuditEvent.By(caller, now, AuditActions.CertificateSearch,
+                    AuditOutcomes.NotFound, childId: childId, detail: careRelationship));
+            }
+            bool Own(Certificate certificate) => certificate.CareUnit.HsaId == caller.CareUnit;
+            var full = certificates.Where(certificate => Own(certificate) || careRelationship is not null).ToList();
+            var summaries = certificates.Where(certificate => !full.Contains(certificate)).Select(CertificateSummary.Of).ToList();
+            var events = certificates.Select(certificate => AuditEvent.By(caller, now,
+                Own(certificate) || careRelationship is null ? AuditActions.CertificateSearch : AuditActions.CertificateSearchCareRelationship,
+                full.Contains(certificate) ? AuditOutcomes.Ok : AuditOutcomes.Summary,
+                certificate.Id, certificate.ChildId, careRelationship)).ToList();
+            return Audited.With(new CertificateSearch(full, summaries), events);
         }, cancellationToken);
 
     /// <summary>Why a change may not go ahead, checked in HTTP's order: existence and access, precondition, state.</summary>

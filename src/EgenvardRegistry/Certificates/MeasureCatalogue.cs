@@ -14,12 +14,19 @@ public static class MeasureCatalogue
         ["adrenaline"] = "Adrenalinpenna",
         ["inhaler"] = "Inhalator",
         ["seizure-medication"] = "Krampstillande läkemedel",
+        ["oral-medication"] = "Läkemedel via munnen",
         ["tube-feeding"] = "Sondmatning",
         ["catheterisation"] = "Kateterisering",
         ["stoma-care"] = "Stomivård",
         ["oxygen"] = "Syrgas",
         [Other] = "Annan åtgärd",
     };
+
+    /// <summary>
+    /// Measures whose absence can be life-threatening (anaphylaxis, a long seizure): a school's "no valid certificate"
+    /// for them must not read as "do nothing", so the verdict adds "call 112".
+    /// </summary>
+    public static readonly IReadOnlySet<string> Emergency = new HashSet<string> { "adrenaline", "seizure-medication" };
 
     public static readonly ErrorCode Unknown = new("measure.unknown", $"Unknown measure; one of {string.Join(", ", Swedish.Keys)}.");
 
@@ -35,6 +42,12 @@ public static class Performers
         ["staff"] = "Personal",
         ["child-with-staff"] = "Barnet med stöd av personal",
     };
+
+    /// <summary>
+    /// Measures whose absence can be life-threatening (anaphylaxis, a long seizure): a school's "no valid certificate"
+    /// for them must not read as "do nothing", so the verdict adds "call 112".
+    /// </summary>
+    public static readonly IReadOnlySet<string> Emergency = new HashSet<string> { "adrenaline", "seizure-medication" };
 
     public static readonly ErrorCode Unknown = new("performer.unknown", $"Who performs the measure: one of {string.Join(", ", Swedish.Keys)}.");
 

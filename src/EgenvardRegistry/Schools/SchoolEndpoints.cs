@@ -6,7 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EgenvardRegistry.Schools;
 
-/// <summary>One line of the school unit's list: enough to see who needs a renewal soon, and whom to call.</summary>
+/// <summary>
+/// One line of the school unit's list: enough to see who needs a renewal soon, whom to call, and whether anyone at the
+/// unit is recorded as instructed.
+/// </summary>
 public sealed record SchoolCertificate(
     Guid Id,
     string ChildName,
@@ -14,7 +17,16 @@ public sealed record SchoolCertificate(
     DateOnly ValidUntil,
     int DaysUntilExpiry,
     IReadOnlyList<string> Measures,
-    CareUnit CareUnit);
+    CareUnit CareUnit,
+    int InstructedStaff)
+{
+    public static SchoolCertificate From(SchoolListEntry entry, DateOnly today)
+    {
+        var c = entry.Certificate;
+        return new(c.Id, c.ChildName, c.ValidFrom, c.ValidUntil, c.ValidUntil.DayNumber - today.DayNumber,
+            [.. c.Measures.Select(m => m.Code)], c.CareUnit, entry.InstructedStaff);
+    }
+}
 
 public static class SchoolEndpoints
 {
@@ -29,15 +41,17 @@ public static class SchoolEndpoints
             .MapGet("/certificates", ListSchoolCertificates)
             .WithName(nameof(ListSchoolCertificates))
             .RequireAuthorization(Policies.School)
-            .WithSummary("Active, unexpired certificates shared with the caller's school unit, soonest expiry first; " +
-                         "expiringWithinDays=N keeps those that expire within N days.")
+            .WithSummary("Active, unexpired certificates shared with the caller's school unit, soonest expiry first, each with " +
+                         "how many of the unit's staff are recorded as instructed; expiringWithinDays=N keeps those that expire " +
+                         "within N days, withoutInstructedStaff=true those with no instructed staff.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
     }
 
     public static async Task<Results<Ok<ItemsResponse<SchoolCertificate>>, ValidationProblem>> ListSchoolCertificates(
-        int? expiringWithinDays, Caller caller, SchoolStore store, TimeProvider time, CancellationToken cancellationToken)
+        int? expiringWithinDays, bool? withoutInstructedStaff, Caller caller, SchoolStore store, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         if (expiringWithinDays is < 0 or > MaxExpiringWithinDays)
         {
@@ -46,9 +60,7 @@ public static class SchoolEndpoints
             return TypedResults.ValidationProblem(errors.ToProblemErrors());
         }
         var today = time.TodayInStockholm();
-        var certificates = await store.ListAsync(caller, today, expiringWithinDays, cancellationToken);
-        return TypedResults.Ok(new ItemsResponse<SchoolCertificate>(certificates.Select(c => new SchoolCertificate(
-            c.Id, c.ChildName, c.ValidFrom, c.ValidUntil, c.ValidUntil.DayNumber - today.DayNumber,
-            c.Measures.Select(m => m.Code).ToList(), c.CareUnit)).ToList()));
+        var entries = await store.ListEntriesAsync(caller, today, expiringWithinDays, withoutInstructedStaff ?? false, cancellationToken);
+        return TypedResults.Ok(new ItemsResponse<SchoolCertificate>([.. entries.Select(entry => SchoolCertificate.From(entry, today))]));
     }
 }

@@ -8,7 +8,31 @@ namespace EgenvardRegistry.Verification;
 
 public sealed record VerificationRequest(string? Personnummer, string? Measure);
 
-public sealed record VerificationResponse(bool Covered, string Reason, VerifiedCertificate? Certificate);
+/// <param name="NeedsConfirmation">
+/// True when the measure asked about is <c>other</c> and the answer is valid: <c>other</c> stands for any measure, so
+/// staff must see <paramref name="DescribedAs"/> and confirm that it is the measure at hand before they act on the answer.
+/// </param>
+/// <param name="DescribedAs">For <c>other</c>: the descriptions of the <c>other</c> measures on the certificate named; otherwise null.</param>
+/// <param name="InstructedStaff">
+/// How many staff the caller's school unit has recorded as instructed for the certificate named (0: none); null when
+/// no certificate is named.
+/// </param>
+public sealed record VerificationResponse(
+    bool Covered,
+    string Reason,
+    VerifiedCertificate? Certificate,
+    bool NeedsConfirmation,
+    IReadOnlyList<string>? DescribedAs,
+    int? InstructedStaff)
+{
+    public static VerificationResponse From(VerificationOutcome outcome) => new(
+        outcome.Covered,
+        outcome.Reason,
+        outcome.Certificate is { } certificate ? VerifiedCertificate.From(certificate) : null,
+        outcome.NeedsConfirmation,
+        outcome.DescribedAs,
+        outcome.InstructedStaff);
+}
 
 /// <summary>What school staff need at the moment of care: how, what if harm, whom to call.</summary>
 public sealed record VerifiedCertificate(
@@ -36,7 +60,8 @@ public static class VerificationEndpoints
             .WithName(nameof(VerifyCoverage))
             .RequireRateLimiting(RateLimits.Lookup)
             .RequireAuthorization(Policies.School)
-            .WithSummary("Is the child covered for this measure today? Only certificates shared with the caller's school unit count.")
+            .WithSummary("Is the child covered for this measure today? Only certificates shared with the caller's school unit count. " +
+                         "For the code other, a valid answer needs confirmation: staff check that describedAs is the measure at hand.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -56,8 +81,7 @@ public static class VerificationEndpoints
             return TypedResults.ValidationProblem(errors.ToProblemErrors(), title: "The verification request is not valid.");
         }
         var outcome = await store.VerifyAsync(personnummer!, measure!, caller, today, cancellationToken);
-        return TypedResults.Ok(new VerificationResponse(
-            outcome.Covered, outcome.Reason, outcome.Certificate is { } c ? VerifiedCertificate.From(c) : null));
+        return TypedResults.Ok(VerificationResponse.From(outcome));
     }
 
     /// <summary>The child's personnummer (12 digits) and the measure code, each null when it is wrong.</summary>

@@ -12,13 +12,61 @@ public static class VerificationReasons
     public const string MeasureNotCovered = "measure-not-covered";
 }
 
-public sealed record VerificationOutcome(bool Covered, string Reason, Certificate? Certificate);
+public sealed record VerificationOutcome(bool Covered, string Reason, Certificate? Certificate)
+{
+    /// <summary>
+    /// For the code <c>other</c>, which stands for any measure: the descriptions of the <c>other</c> measures on the
+    /// certificate named. Null for every other code, or when the certificate has no such measure.
+    /// </summary>
+    public IReadOnlyList<string>? DescribedAs { get; init; }
+
+    /// <summary>How many staff the school unit has recorded as instructed for the certificate named; null without one.</summary>
+    public int? InstructedStaff { get; init; }
+
+    /// <summary>The certificate named renewed one with other measures, so the unit's staff must be instructed anew.</summary>
+    public bool MeasuresChangedAtRenewal { get; init; }
+
+    /// <summary>Staff have said whether a description in <see cref="DescribedAs"/> is the measure at hand.</summary>
+    public bool Confirmed { get; init; }
+
+    /// <summary>A valid answer for <c>other</c> holds only once staff confirm that a description is the measure at hand.</summary>
+    public bool NeedsConfirmation => Covered && DescribedAs is not null && !Confirmed;
+}
+
+/// <summary>What staff answered when asked whether the described <c>other</c> measure is the one at hand (an audit outcome).</summary>
+public static class Confirmations
+{
+    public const string SameMeasure = "same-measure";
+    public const string OtherMeasure = "other-measure";
+}
 
 /// <summary>Decides whether the certificates a school unit can see cover a measure today.</summary>
 public static class Verifier
 {
     /// <param name="shared">The child's certificates shared with the school unit.</param>
     public static VerificationOutcome Decide(IReadOnlyList<Certificate> shared, string measureCode, DateOnly today)
+    {
+        var outcome = DecideCoverage(shared, measureCode, today);
+        if (measureCode != MeasureCatalogue.Other || outcome.Certificate is not { } certificate)
+        {
+            return outcome;
+        }
+        var described = certificate.Measures
+            .Where(measure => measure.Code == MeasureCatalogue.Other && !string.IsNullOrWhiteSpace(measure.Description))
+            .Select(measure => measure.Description!)
+            .ToList();
+        return described.Count == 0 ? outcome : outcome with { DescribedAs = described };
+    }
+
+    /// <summary>
+    /// Staff's answer to an outcome that <see cref="VerificationOutcome.NeedsConfirmation"/>: the same measure keeps it
+    /// valid; another measure means the certificate does not cover what they are about to do.
+    /// </summary>
+    public static VerificationOutcome Confirm(VerificationOutcome outcome, bool sameMeasure) => sameMeasure
+        ? outcome with { Confirmed = true }
+        : outcome with { Covered = false, Reason = VerificationReasons.MeasureNotCovered, Confirmed = true };
+
+    private static VerificationOutcome DecideCoverage(IReadOnlyList<Certificate> shared, string measureCode, DateOnly today)
     {
         // A replaced certificate is history: its successor speaks for it.
         var current = shared.Where(c => c.Status != CertificateStatus.Replaced).ToList();

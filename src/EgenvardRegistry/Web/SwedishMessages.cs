@@ -6,6 +6,7 @@ using EgenvardRegistry.Identifiers;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Mail;
+using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Web.Pages.Vard;
@@ -62,7 +63,16 @@ public static class SwedishMessages
         [CertificateErrors.NotASchoolUnit] = "Skolenhetskod nummer {0} är inte en skolenhetskod (8 siffror).",
         [CertificateErrors.RevocationReasonRequired] = "Ange varför intyget återkallas.",
         [CertificateErrors.RevocationReasonTooLong] = "Skriv högst {0} tecken.",
+        [CertificateErrors.CareRelationshipBlank] = "Beskriv din vårdrelation med barnet (högst {0} tecken).",
+        [CertificateErrors.CareRelationshipTooLong] = "Skriv högst {0} tecken.",
         [CertificateForm.NotADate] = "Ange datumet som ÅÅÅÅ-MM-DD, till exempel 2027-08-14.",
+
+        [InstructionErrors.StaffNameRequired] = "Ange namnet på den som har fått instruktion.",
+        [InstructionErrors.StaffRoleRequired] = "Ange personens roll, till exempel elevassistent.",
+        [InstructionErrors.InstructedByRequired] = "Ange vem som gav instruktionen.",
+        [InstructionErrors.InstructedOnRequired] = "Ange datum för instruktionen.",
+        [InstructionErrors.InstructedOnInFuture] = "Datumet kan inte vara senare än i dag.",
+        [InstructionErrors.TooLong] = "Skriv högst {0} tecken.",
 
         [AuditEndpoints.NotACertificateId] = "Ange intygets id, till exempel 3f2504e0-4f89-41d3-9a0c-0305e82c3301.",
         [AuditEndpoints.NotAnInstant] = $"Ange en tidpunkt med tidszon, till exempel {Instants.Example}.",

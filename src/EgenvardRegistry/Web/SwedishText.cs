@@ -26,12 +26,18 @@ public static class SwedishText
     private static readonly StatusText Revoked = new("Återkallat", "revoked", "Intyget är återkallat. Kontakta vården.");
     private static readonly StatusText Replaced = new("Ersatt", "replaced", "Intyget har ersatts av ett nyare intyg.");
 
-    public static StatusText Status(Certificate certificate, DateOnly today) => certificate.Status switch
+    public static StatusText Status(Certificate certificate, DateOnly today) =>
+        Status(certificate.Status, certificate.ValidFrom, certificate.ValidUntil, today);
+
+    public static StatusText Status(CertificateSummary summary, DateOnly today) =>
+        Status(summary.Status, summary.ValidFrom, summary.ValidUntil, today);
+
+    private static StatusText Status(string status, DateOnly validFrom, DateOnly validUntil, DateOnly today) => status switch
     {
         CertificateStatus.Revoked => Revoked,
         CertificateStatus.Replaced => Replaced,
-        _ when certificate.IsExpired(today) => Expired,
-        _ when certificate.IsNotYetValid(today) => NotYetValid,
+        _ when validUntil < today => Expired,
+        _ when today < validFrom => NotYetValid,
         _ => Valid,
     };
 
@@ -61,12 +67,17 @@ public static class SwedishText
     public static string MachineTime(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, Infrastructure.StockholmTime.Zone).ToString("yyyy-MM-dd'T'HH:mmzzz", CultureInfo.InvariantCulture);
 
-    public static string Measure(Measure measure) =>
-        measure.Code == MeasureCatalogue.Other && !string.IsNullOrWhiteSpace(measure.Description)
-            ? $"{MeasureCatalogue.Swedish[MeasureCatalogue.Other]}: {measure.Description}"
-            : MeasureCatalogue.Swedish.GetValueOrDefault(measure.Code, measure.Code);
+    public static string Measure(Measure measure) => Measure(measure.Code, measure.Description);
+
+    public static string Measure(string code, string? description) =>
+        code == MeasureCatalogue.Other && !string.IsNullOrWhiteSpace(description)
+            ? $"{MeasureCatalogue.Swedish[MeasureCatalogue.Other]}: {description}"
+            : MeasureCatalogue.Swedish.GetValueOrDefault(code, code);
 
     public static string Measures(IEnumerable<Measure> measures) => string.Join(", ", measures.Select(Measure));
+
+    public static string Measures(IEnumerable<MeasureSummary> measures) =>
+        string.Join(", ", measures.Select(measure => Measure(measure.Code, measure.Description)));
 
     /// <summary>A personnummer as people write it: 20150312-2382.</summary>
     public static string Personnummer(string twelveDigits) =>
@@ -91,7 +102,9 @@ public static class SwedishText
         AuditActions.CertificateRenew => "Förnyade intyg",
         AuditActions.CertificateRevoke => "Återkallade intyg",
         AuditActions.CertificateSearch => "Sökte barnets intyg",
+        AuditActions.CertificateSearchCareRelationship => "Läste annan vårdenhets intyg med angiven vårdrelation",
         AuditActions.Verification => "Kontrollerade intyg inför egenvård",
+        AuditActions.VerificationConfirm => "Bekräftade vilken åtgärd kontrollen gällde",
         AuditActions.SchoolList => "Visade skolans lista över intyg",
         AuditActions.GuardianList => "Visade vårdnadshavarens intyg",
         AuditActions.AuditRead => "Läste granskningsloggen",
@@ -102,6 +115,10 @@ public static class SwedishText
         AuditActions.NotificationRetry => "Försökte skicka påminnelse igen",
         AuditActions.RemindersRun => "Körde påminnelser",
         AuditActions.ForbiddenAttempt => "Försökte utan behörighet",
+        AuditActions.InstructionRecord => "Registrerade instruerad personal",
+        AuditActions.InstructionList => "Visade instruerad personal",
+        AuditActions.InstructionRemove => "Tog bort instruerad personal",
+        AuditActions.InstructionCarryOver => "Förde över instruerad personal till förnyat intyg",
         _ => action,
     };
 
@@ -112,8 +129,12 @@ public static class SwedishText
         AuditOutcomes.NotFound => "Hittades inte",
         AuditOutcomes.Conflict => "Konflikt",
         AuditOutcomes.Replaced => "Ersatt",
+        AuditOutcomes.Summary => "Sammanfattning",
+        Instructions.InstructionAuditOutcomes.MeasuresChanged => "Åtgärderna ändrade: personalen ska instrueras på nytt",
         AuditOutcomes.Invalid => "Ogiltig",
         AuditOutcomes.PreconditionFailed => "Inaktuell version",
+        Confirmations.SameMeasure => "Samma åtgärd",
+        Confirmations.OtherMeasure => "En annan åtgärd",
         _ => outcome,
     };
 

@@ -68,7 +68,7 @@ public sealed class AuditEndpointsTests(Engine engine) : IntegrationTest(engine)
         Assert.That(denied["childId"]!.GetValue<string>(), Is.EqualTo(await ChildId(Samples.ChildPnr)));
         Assert.That(denied.AsObject().Select(field => field.Key), Is.EquivalentTo(new[]
         {
-            "id", "occurredAt", "actorRole", "actorId", "actorUnit", "action", "certificateId", "childId", "outcome",
+            "id", "occurredAt", "actorRole", "actorId", "actorUnit", "action", "certificateId", "childId", "outcome", "detail",
         }));
     }
 

@@ -74,7 +74,10 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         Assert.That((await AuditRows()).Select(row => row.Id), Is.EqualTo(new[] { lastBefore, lastBefore + 1 }));
     }
 
-    /// <summary>Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency key, reminders.</summary>
+    /// <summary>
+    /// Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency
+    /// key, reminders, an instructed staff member and her removal.
+    /// </summary>
     private async Task FillEveryTable()
     {
         var until = Clock.Today.AddDays(7);
@@ -93,6 +96,13 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
 
         using var run = await Client(Tokens.Admin()).PostAsync("/api/admin/reminders/run", null);
         Assert.That(run.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var renewal = (await renewed.ReadJson())["id"]!.GetValue<string>();
+        using var instructed = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{renewal}/instructions",
+            new { staffName = "Anna Svensson", staffRole = "Elevassistent", instructedBy = "Eva Holm", instructedOn = Iso(Clock.Today) });
+        var entry = (await instructed.ReadJson())["id"]!.GetValue<string>();
+        using var removed = await Client(Tokens.School()).DeleteAsync($"/api/certificates/{renewal}/instructions/{entry}");
+        Assert.That(removed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
     }
 
     private async Task<IReadOnlyList<string>> Tables()

@@ -142,7 +142,7 @@ public abstract class IntegrationTest(Engine engine)
         return (await connection.QueryAsync<AuditRow>("""
             SELECT id AS Id, actor_role AS ActorRole, actor_id AS ActorId, actor_unit AS ActorUnit, action AS Action,
                    CAST(certificate_id AS TEXT) AS CertificateId, CAST(child_id AS TEXT) AS ChildId, outcome AS Outcome,
-                   CAST(occurred_at AS TEXT) AS OccurredAt
+                   CAST(occurred_at AS TEXT) AS OccurredAt, detail AS Detail
             FROM audit_events WHERE id > @Watermark ORDER BY id
             """, new { Watermark = _auditWatermark })).ToList();
     }
@@ -175,6 +175,7 @@ public abstract class IntegrationTest(Engine engine)
         public string? ChildId { get; init; }
         public string Outcome { get; init; } = "";
         public string OccurredAt { get; init; } = "";
+        public string? Detail { get; init; }
     }
 }
 

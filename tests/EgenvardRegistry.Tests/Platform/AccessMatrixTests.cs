@@ -18,6 +18,7 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
     private const HttpStatusCode Unauthorized = HttpStatusCode.Unauthorized;
     private const HttpStatusCode Forbidden = HttpStatusCode.Forbidden;
     private const HttpStatusCode NotFound = HttpStatusCode.NotFound;
+    private const HttpStatusCode NoContent = HttpStatusCode.NoContent;
 
     private static readonly string[] Callers =
         ["anonymous", "clinician", "foreign-clinician", "school", "foreign-school", "guardian", "foreign-guardian", "admin"];
@@ -41,6 +42,9 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["notifications"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["notification-retry"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound],
         ["reminders-run"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ["instructions-record"] = [Unauthorized, Forbidden, Forbidden, Created, NotFound, Forbidden, Forbidden, Forbidden],
+        ["instructions-list"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Forbidden, Forbidden, Ok],
+        ["instructions-remove"] = [Unauthorized, Forbidden, Forbidden, NoContent, NotFound, Forbidden, Forbidden, Forbidden],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -61,6 +65,16 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         "admin" => Tokens.Admin(),
         _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };
+
+    private static readonly object Instructed =
+        new { staffName = "Anna Svensson", staffRole = "Elevassistent", instructedBy = "Eva Holm", instructedOn = "2026-11-20" };
+
+    /// <summary>An entry the school the certificate is shared with has recorded, for the removal's cells.</summary>
+    private async Task<string> InstructedEntry(Guid certificate)
+    {
+        using var response = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{certificate}/instructions", Instructed);
+        return (await response.ReadJson())["id"]!.GetValue<string>();
+    }
 
     [TestCaseSource(nameof(Cells))]
     public async Task Endpoint_ByCaller_AnswersTheStatusInTheTable(string endpoint, string caller, HttpStatusCode expected)
@@ -91,6 +105,9 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "notifications" => await client.GetAsync("/api/admin/notifications"),
             "notification-retry" => await client.PostAsync($"/api/admin/notifications/{Guid.NewGuid()}/retry", null),
             "reminders-run" => await client.PostAsync("/api/admin/reminders/run", null),
+            "instructions-record" => await client.PostAsJsonAsync($"/api/certificates/{id}/instructions", Instructed),
+            "instructions-list" => await client.GetAsync($"/api/certificates/{id}/instructions"),
+            "instructions-remove" => await client.DeleteAsync($"/api/certificates/{id}/instructions/{await InstructedEntry(id)}"),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

@@ -59,7 +59,16 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
             "/api/schools/me/certificates", "/api/guardians/me/certificates",
             "/api/certificates/{id}/renewals", "/api/certificates/{id}/revocation", "/api/certificates/search",
             "/api/admin/audit", "/api/admin/audit/search", "/api/guardians/me/access-log",
+            "/api/certificates/{id}/instructions", "/api/certificates/{id}/instructions/{entryId}",
         }));
+        var instructions = document["paths"]!["/api/certificates/{id}/instructions"]!;
+        Assert.That(instructions["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("RecordInstructedStaff"));
+        Assert.That(instructions["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "201", "400", "404", "409" }));
+        Assert.That(instructions["post"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()), Does.Contain("Idempotency-Key"));
+        Assert.That(instructions["get"]!["operationId"]!.GetValue<string>(), Is.EqualTo("ListInstructedStaff"));
+        var removal = document["paths"]!["/api/certificates/{id}/instructions/{entryId}"]!["delete"]!;
+        Assert.That(removal["operationId"]!.GetValue<string>(), Is.EqualTo("RemoveInstructedStaff"));
+        Assert.That(removal["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "204", "404" }));
         var revocation = document["paths"]!["/api/certificates/{id}/revocation"]!["post"]!;
         Assert.That(revocation["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "409", "412", "428" }));
         Assert.That(revocation["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()), Does.Contain("Idempotency-Key"));

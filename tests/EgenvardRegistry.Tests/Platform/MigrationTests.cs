@@ -86,6 +86,66 @@ public sealed class MigrationTests(Engine engine) : IntegrationTest(engine)
         }
     }
 
+    [Test]
+    public async Task MeasureMigration_KeepsEveryMeasureRow_AndItsKeys_AndAcceptsOralMedication()
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine);
+        IDbConnectionFactory factory = Engine == Engine.Postgres
+            ? new PostgresConnectionFactory(Npgsql.NpgsqlDataSource.Create(database.ConnectionString))
+            : new SqliteConnectionFactory(database.ConnectionString, Path.GetTempPath());
+        var runner = new MigrationRunner(factory, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationRunner>.Instance);
+        var scripts = MigrationRunner.Discover(Dialect);
+        await runner.ApplyAsync([.. scripts.Where(script => script.Version < 6)], CancellationToken.None);
+        const string id = "0195b7a0-0000-7000-8000-000000000001";
+        await using (var connection = await database.OpenAsync())
+        {
+            await connection.ExecuteAsync(InsertCertificate);
+            await connection.ExecuteAsync(InsertMeasure(id, 0, "insulin", null));
+            await connection.ExecuteAsync(InsertMeasure(id, 1, "other", "Hörapparat"));
+        }
+
+        await runner.ApplyAsync(scripts, CancellationToken.None);
+
+        await using (var connection = await database.OpenAsync())
+        {
+            var measures = (await connection.QueryAsync<(string Code, string? Description)>(
+                "SELECT code, description FROM certificate_measures ORDER BY position")).ToList();
+            Assert.That(measures, Is.EqualTo(new[] { ("insulin", (string?)null), ("other", "Hörapparat") }));
+            await connection.ExecuteAsync(InsertMeasure(id, 2, "oral-medication", null));
+            Assert.That(async () => await connection.ExecuteAsync(InsertMeasure(id, 2, "inhaler", null)), Throws.Exception,
+                "the primary key is kept");
+            Assert.That(async () => await connection.ExecuteAsync(InsertMeasure(Guid.NewGuid().ToString(), 0, "inhaler", null)),
+                Throws.Exception, "the foreign key to certificates is kept");
+            Assert.That(async () => await connection.ExecuteAsync(InsertMeasure(id, 3, "other", null)), Throws.Exception,
+                "other still needs a description");
+            Assert.That(async () => await connection.ExecuteAsync(InsertMeasure(id, 3, "aspirin", null)), Throws.Exception,
+                "an unknown code is still refused");
+        }
+        if (factory is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
+    // Literals, not parameters: untyped literals fit SQLite's text columns and PostgreSQL's uuid, date and timestamptz alike.
+    private const string InsertCertificate = """
+        INSERT INTO children (id, personnummer, name, created_at)
+        VALUES ('0195b7a0-0000-7000-8000-000000000002', '201503122382', 'Alva Lind', '2026-08-15T08:00:00Z');
+        INSERT INTO certificates (id, child_id, child_name, status, version, valid_from, valid_until, follow_up_on,
+            instruction_given_by, care_unit_hsa_id, care_unit_name, care_unit_phone, issued_at, issued_by_sub,
+            issued_by_hsa_id, issued_by_name)
+        VALUES ('0195b7a0-0000-7000-8000-000000000001', '0195b7a0-0000-7000-8000-000000000002', 'Alva Lind', 'active', 1,
+            '2026-08-15', '2027-08-14', '2027-02-15', 'Sköterska', 'SE2321000016-D1AB', 'Mottagningen', '021-17 30 00',
+            '2026-08-15T08:00:00Z', 'c1', 'SE2321000016-K7BG', 'Karin Berg');
+        """;
+
+    private static string InsertMeasure(string certificateId, int position, string code, string? description) => $"""
+        INSERT INTO certificate_measures (certificate_id, position, code, description, performer, instructions, if_harm, if_changed)
+        VALUES ('{certificateId}', {position}, '{code}', {(description is null ? "NULL" : $"'{description}'")}, 'staff',
+            'Före lunch.', 'Ring 112.', 'Ring mottagningen.')
+        """;
+
     private async Task<bool> TableExists(System.Data.Common.DbConnection connection, string table) =>
         await connection.ExecuteScalarAsync<long>(Engine == Engine.Postgres
             ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'public' AND table_name = @table"

@@ -32,6 +32,44 @@ public sealed class VerificationTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
+    public async Task OralMedication_IsAMeasureInTheCatalogue_IssuedAndVerifiedLikeAnyOther()
+    {
+        var id = await IssueOk(Samples.Certificate(measures: ["insulin", "oral-medication"]));
+
+        var result = await Verify(Samples.ChildPnr, "oral-medication");
+
+        Assert.That(result["covered"]!.GetValue<bool>(), Is.True);
+        Assert.That(result["certificate"]!["id"]!.GetValue<string>(), Is.EqualTo(id.ToString()));
+        Assert.That(result["certificate"]!["measures"]![1]!["code"]!.GetValue<string>(), Is.EqualTo("oral-medication"));
+    }
+
+    [Test]
+    public async Task Verify_Other_IsNeverABareValid_ItNamesTheDescribedMeasureForStaffToConfirm()
+    {
+        await IssueOk(Samples.Certificate(measures: ["insulin", "other"]));
+
+        var other = await Verify(Samples.ChildPnr, "other");
+        var insulin = await Verify(Samples.ChildPnr, "insulin");
+
+        Assert.That((other["covered"]!.GetValue<bool>(), other["reason"]!.GetValue<string>()), Is.EqualTo((true, "valid")));
+        Assert.That(other["needsConfirmation"]!.GetValue<bool>(), Is.True);
+        Assert.That(other["describedAs"]!.AsArray().Select(d => d!.GetValue<string>()), Is.EqualTo(new[] { "Hjälp med hörapparat" }));
+        Assert.That(other["certificate"]!["measures"]![1]!["description"]!.GetValue<string>(), Is.EqualTo("Hjälp med hörapparat"));
+        Assert.That((insulin["needsConfirmation"]!.GetValue<bool>(), insulin["describedAs"]), Is.EqualTo((false, (JsonNode?)null)));
+    }
+
+    [Test]
+    public async Task Verify_Other_WhenTheCertificateHasNoOtherMeasure_IsNotCoveredAndNeedsNoConfirmation()
+    {
+        await IssueOk();
+
+        var result = await Verify(Samples.ChildPnr, "other");
+
+        Assert.That(result["reason"]!.GetValue<string>(), Is.EqualTo("measure-not-covered"));
+        Assert.That((result["needsConfirmation"]!.GetValue<bool>(), result["describedAs"]), Is.EqualTo((false, (JsonNode?)null)));
+    }
+
+    [Test]
     public async Task Verify_ChildNotSharedWithTheUnit_AnswersExactlyAsForAnUnknownChild()
     {
         await IssueOk(Samples.Certificate(sharedWith: [Tokens.OtherSchoolUnit]));
@@ -39,7 +77,8 @@ public sealed class VerificationTests(Engine engine) : IntegrationTest(engine)
         var notShared = await Verify(Samples.ChildPnr, "insulin");
         var unknown = await Verify(Samples.OtherChildPnr, "insulin");
 
-        Assert.That(notShared.ToJsonString(), Is.EqualTo("""{"covered":false,"reason":"none","certificate":null}"""));
+        Assert.That(notShared.ToJsonString(), Is.EqualTo(
+            """{"covered":false,"reason":"none","certificate":null,"needsConfirmation":false,"describedAs":null,"instructedStaff":null}"""));
         Assert.That(unknown.ToJsonString(), Is.EqualTo(notShared.ToJsonString()));
         var covered = await Verify(Samples.ChildPnr, "insulin", Tokens.OtherSchoolUnit);
         Assert.That(covered["covered"]!.GetValue<bool>(), Is.True, "the unit it is shared with is covered");

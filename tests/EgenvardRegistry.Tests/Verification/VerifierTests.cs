@@ -30,6 +30,48 @@ public sealed class VerifierTests
     }
 
     [Test]
+    public void Decide_Other_NamesTheDescribedMeasures_AndNeedsConfirmationOnlyWhenValid()
+    {
+        var certificate = Make(measures: ["insulin", "other", "other"]) with
+        {
+            Measures =
+            [
+                new Measure("insulin", null, "staff", "i", "h", "c"),
+                new Measure("other", "Hörapparat", "staff", "i", "h", "c"),
+                new Measure("other", "Byte av stomipåse", "staff", "i", "h", "c"),
+            ],
+        };
+
+        var valid = Verifier.Decide([certificate], "other", Today);
+        var expired = Verifier.Decide([certificate with { ValidUntil = new DateOnly(2026, 11, 22) }], "other", Today);
+        var insulin = Verifier.Decide([certificate], "insulin", Today);
+
+        Assert.That((valid.Covered, valid.NeedsConfirmation, valid.DescribedAs), Is.EqualTo((true, true, new[] { "Hörapparat", "Byte av stomipåse" })));
+        Assert.That((expired.Covered, expired.NeedsConfirmation, expired.DescribedAs?.Count), Is.EqualTo((false, false, (int?)2)));
+        Assert.That((insulin.NeedsConfirmation, insulin.DescribedAs), Is.EqualTo((false, (IReadOnlyList<string>?)null)));
+    }
+
+    [Test]
+    public void Decide_Other_OnACertificateWithoutOther_IsNotCoveredAndDescribesNothing()
+    {
+        var outcome = Verifier.Decide([Make()], "other", Today);
+
+        Assert.That((outcome.Reason, outcome.NeedsConfirmation, outcome.DescribedAs), Is.EqualTo(("measure-not-covered", false, (IReadOnlyList<string>?)null)));
+    }
+
+    [TestCase(true, true, "valid")]
+    [TestCase(false, false, "measure-not-covered")]
+    public void Confirm_StaffsAnswer_KeepsOrWithdrawsTheCover(bool sameMeasure, bool covered, string reason)
+    {
+        var certificate = Make(measures: "other") with { Measures = [new Measure("other", "Hörapparat", "staff", "i", "h", "c")] };
+        var pending = Verifier.Decide([certificate], "other", Today);
+
+        var answered = Verifier.Confirm(pending, sameMeasure);
+
+        Assert.That((answered.Covered, answered.Reason, answered.NeedsConfirmation, answered.Certificate), Is.EqualTo((covered, reason, false, certificate)));
+    }
+
+    [Test]
     public void Decide_OnlyReplacedCertificates_IsNone()
     {
         var outcome = Verifier.Decide([Make("replaced")], "insulin", Today);

@@ -69,6 +69,83 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(html, Does.Contain(expected));
     }
 
+    [TestCase("adrenaline", true)]
+    [TestCase("seizure-medication", true)]
+    [TestCase("insulin", false)]
+    public async Task Verification_NoValidCertificate_ForAnEmergencyMeasure_SaysCall112(string measure, bool emergency)
+    {
+        var (_, html) = await VerifyOnPage(Samples.ChildPnr, measure);
+
+        Assert.That(html, Does.Contain("<h2 id=\"svar\">Inget giltigt intyg</h2>"));
+        Assert.That(html.Contains("<p class=\"emergency\">Vid livsfara: ring 112</p>", StringComparison.Ordinal), Is.EqualTo(emergency));
+    }
+
+    [Test]
+    public async Task Verification_ValidAdrenaline_DoesNotShowTheEmergencyLine()
+    {
+        await IssueOk(Samples.Certificate(measures: "adrenaline"));
+
+        var (_, html) = await VerifyOnPage(Samples.ChildPnr, "adrenaline");
+
+        Assert.That(html, Does.Contain("Giltigt intyg").And.Not.Contain("class=\"emergency\""));
+    }
+
+    [Test]
+    public async Task Verification_Other_AsksStaffToConfirmTheDescribedMeasure_BeforeSayingValid()
+    {
+        var id = await IssueOk(Samples.Certificate(measures: "other"));
+
+        var (_, html) = await VerifyOnPage(Samples.ChildPnr, "other");
+
+        Assert.That(html, Does.Contain("<h2 id=\"svar\">Bekräfta åtgärden</h2>"));
+        Assert.That(html, Does.Contain("<li>Hjälp med hörapparat</li>"));
+        Assert.That(html, Does.Not.Contain("Giltigt intyg"), "no verdict before staff confirm");
+        Assert.That(html, Does.Not.Contain("Insulinpenna"), "no instructions before staff confirm");
+        Assert.That(html, Does.Contain($"name=\"CertificateId\" value=\"{id}\""));
+        Assert.That(html, Does.Contain("action=\"/skola?handler=Confirm\""));
+    }
+
+    [TestCase("true", "Giltigt intyg", "same-measure")]
+    [TestCase("false", "Inget giltigt intyg", "other-measure")]
+    public async Task Verification_Other_StaffsAnswer_GivesTheVerdict_AndIsAudited(string same, string verdict, string outcome)
+    {
+        var id = await IssueOk(Samples.Certificate(measures: "other"));
+        var school = await App.SignInAsync("school");
+        using var asked = await school.SubmitForm("/skola", "/skola", ("Personnummer", Samples.ChildPnr), ("Measure", "other"));
+        var question = await asked.ReadPage();
+
+        using var answered = await school.PostForm("/skola?handler=Confirm", question,
+            ("Personnummer", Samples.ChildPnr), ("CertificateId", id.ToString()), ("SameMeasure", same));
+        var html = await answered.ReadPage();
+
+        Assert.That(html, Does.Contain($"<h2 id=\"svar\">{verdict}</h2>"));
+        Assert.That(html, Does.Contain("Hjälp med hörapparat"));
+        Assert.That(html.Contains("Insulinpenna", StringComparison.Ordinal), Is.EqualTo(same == "true"), "instructions only when it is the same measure");
+        var confirmation = (await AuditRows()).Single(row => row.Action == "verification.confirm");
+        Assert.That((confirmation.Outcome, confirmation.CertificateId, confirmation.ActorUnit),
+            Is.EqualTo((outcome, (string?)id.ToString(), (string?)Tokens.SchoolUnit)));
+    }
+
+    [Test]
+    public async Task Verification_Other_AnswerAboutACertificateNoLongerNamed_ShowsTheFreshAnswerInstead()
+    {
+        var id = await IssueOk(Samples.Certificate(measures: "other"));
+        var school = await App.SignInAsync("school");
+        var page = await school.GetPage("/skola");
+        await Execute("""
+            UPDATE certificates SET status = 'revoked', version = 2, revoked_at = issued_at, revoked_by = 'x', revocation_reason = 'x'
+            WHERE CAST(id AS TEXT) = @id
+            """, new { id = id.ToString() });
+
+        using var answered = await school.PostForm("/skola?handler=Confirm", page,
+            ("Personnummer", Samples.ChildPnr), ("CertificateId", id.ToString()), ("SameMeasure", "true"));
+        var html = await answered.ReadPage();
+
+        Assert.That(html, Does.Contain("<h2 id=\"svar\">Inget giltigt intyg</h2>").And.Contain("återkallat"));
+        Assert.That(await AuditCount("action = 'verification.confirm'"), Is.EqualTo(0));
+        Assert.That(await AuditCount("action = 'verification'"), Is.EqualTo(1));
+    }
+
     [Test]
     public async Task Verification_BadInput_ShowsSwedishErrorsNextToTheFields_AndAuditsNothing()
     {
@@ -83,6 +160,19 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
+    public async Task OralMedication_IsOfferedOnTheCheckAndTheIssueForm_InSwedish()
+    {
+        var school = await App.SignInAsync("school");
+        var clinician = await App.SignInClinicianAsync();
+
+        var check = await school.GetPage("/skola");
+        var issue = await clinician.GetPage("/vard/nytt");
+
+        Assert.That(check, Does.Contain("<option value=\"oral-medication\">Läkemedel via munnen</option>"));
+        Assert.That(issue, Does.Contain("<option value=\"oral-medication\">Läkemedel via munnen</option>"));
+    }
+
+    [Test]
     public async Task StartPage_ListsTheUnitsCertificatesExpiringWithin30Days()
     {
         await IssueOk(Samples.Certificate(validFrom: "2026-01-01", validUntil: "2026-12-10", followUpOn: "2026-06-01"));
@@ -92,8 +182,10 @@ public sealed class SkolaPagesTests(Engine engine) : IntegrationTest(engine)
         using var response = await school.GetAsync("/skola");
         var html = await response.ReadPage();
 
-        Assert.That(html, Does.Contain("10 december 2026"));
-        Assert.That(html, Does.Not.Contain("14 augusti 2027"), "certificates valid for longer are not on the list");
+        var expiring = html[html.IndexOf("<h2>Intyg som går ut inom 30 dagar</h2>", StringComparison.Ordinal)..];
+        expiring = expiring[..expiring.IndexOf("<h2>", 4, StringComparison.Ordinal)];
+        Assert.That(expiring, Does.Contain("10 december 2026"));
+        Assert.That(expiring, Does.Not.Contain("14 augusti 2027"), "certificates valid for longer are not on the list");
     }
 
     [Test]
