@@ -1,5 +1,6 @@
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Concerns;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Infrastructure.Auth;
@@ -29,6 +30,7 @@ builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
 builder.Services.AddSingleton<AuditStore>();
+builder.Services.AddSingleton<ConcernStore>();
 builder.Services.AddReminders();
 builder.Services.AddRegistryWeb();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
@@ -71,6 +73,7 @@ app.MapSchools();
 app.MapGuardians();
 app.MapReminders();
 app.MapAudit();
+app.MapConcerns();
 app.MapRazorPages();
 app.MapJobDashboard(authorizationPolicy: WebPolicies.Admin);
 

@@ -102,6 +102,10 @@ public static class SwedishText
         AuditActions.NotificationRetry => "Försökte skicka påminnelse igen",
         AuditActions.RemindersRun => "Körde påminnelser",
         AuditActions.ForbiddenAttempt => "Försökte utan behörighet",
+        AuditActions.ConcernReport => "Rapporterade att egenvården inte fungerar",
+        AuditActions.ConcernRead => "Läste ärenden om egenvården",
+        AuditActions.ConcernWorklist => "Visade vårdenhetens ärenden",
+        AuditActions.ConcernAnswer => "Svarade på ärende om egenvården",
         _ => action,
     };
 

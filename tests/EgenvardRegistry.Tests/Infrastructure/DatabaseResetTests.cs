@@ -35,7 +35,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         Assert.That(tables, Is.SupersetOf(new[]
         {
             "children", "guardians", "certificates", "certificate_guardians", "certificate_measures", "certificate_shares",
-            "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events",
+            "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events", "concerns",
         }));
         Assert.That(emptied.Where(table => before[table] == 0), Is.Empty, "the scenario writes to every table the reset empties");
         Assert.That(emptied.Where(table => after[table] != 0), Is.Empty);
@@ -74,7 +74,10 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         Assert.That((await AuditRows()).Select(row => row.Id), Is.EqualTo(new[] { lastBefore, lastBefore + 1 }));
     }
 
-    /// <summary>Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency key, reminders.</summary>
+    /// <summary>
+    /// Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency
+    /// key, reminders, a concern.
+    /// </summary>
     private async Task FillEveryTable()
     {
         var until = Clock.Today.AddDays(7);
@@ -93,6 +96,10 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
 
         using var run = await Client(Tokens.Admin()).PostAsync("/api/admin/reminders/run", null);
         Assert.That(run.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        using var concern = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{other}/concerns",
+            new { category = "staffing", description = "Ingen instruerad personal i dag.", guardiansInformed = true });
+        Assert.That(concern.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     private async Task<IReadOnlyList<string>> Tables()

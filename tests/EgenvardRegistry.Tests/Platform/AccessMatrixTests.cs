@@ -41,6 +41,10 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["notifications"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["notification-retry"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound],
         ["reminders-run"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ["concern-report"] = [Unauthorized, Forbidden, Forbidden, Created, NotFound, Forbidden, Forbidden, Forbidden],
+        ["concern-list"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Ok, NotFound, Ok],
+        ["concern-worklist"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["concern-respond"] = [Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -61,6 +65,16 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         "admin" => Tokens.Admin(),
         _ => throw new ArgumentOutOfRangeException(nameof(caller)),
     };
+
+    private static readonly object Concern = new { category = "incident", description = "Barnet föll.", guardiansInformed = true };
+
+    /// <summary>A concern on the certificate, reported by the school it is shared with.</summary>
+    private async Task<string> ReportConcernAsync(Guid certificateId)
+    {
+        using var response = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{certificateId}/concerns", Concern);
+        Assert.That(response.StatusCode, Is.EqualTo(Created));
+        return (await response.ReadJson())["id"]!.GetValue<string>();
+    }
 
     [TestCaseSource(nameof(Cells))]
     public async Task Endpoint_ByCaller_AnswersTheStatusInTheTable(string endpoint, string caller, HttpStatusCode expected)
@@ -91,6 +105,11 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "notifications" => await client.GetAsync("/api/admin/notifications"),
             "notification-retry" => await client.PostAsync($"/api/admin/notifications/{Guid.NewGuid()}/retry", null),
             "reminders-run" => await client.PostAsync("/api/admin/reminders/run", null),
+            "concern-report" => await client.PostAsJsonAsync($"/api/certificates/{id}/concerns", Concern),
+            "concern-list" => await client.GetAsync($"/api/certificates/{id}/concerns"),
+            "concern-worklist" => await client.GetAsync("/api/care-units/me/concerns?status=open"),
+            "concern-respond" => await client.PostAsJsonAsync($"/api/concerns/{await ReportConcernAsync(id)}/response",
+                new { text = "Vi ringer i dag.", reassessmentOn = (string?)null }),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

@@ -59,6 +59,7 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
             "/api/schools/me/certificates", "/api/guardians/me/certificates",
             "/api/certificates/{id}/renewals", "/api/certificates/{id}/revocation", "/api/certificates/search",
             "/api/admin/audit", "/api/admin/audit/search", "/api/guardians/me/access-log",
+            "/api/certificates/{id}/concerns", "/api/care-units/me/concerns", "/api/concerns/{concernId}/response",
         }));
         var revocation = document["paths"]!["/api/certificates/{id}/revocation"]!["post"]!;
         Assert.That(revocation["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "409", "412", "428" }));
