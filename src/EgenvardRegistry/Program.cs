@@ -1,5 +1,6 @@
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Concerns;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
@@ -31,6 +32,7 @@ builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
 builder.Services.AddSingleton<AuditStore>();
 builder.Services.AddSingleton<InstructionStore>();
+builder.Services.AddSingleton<ConcernStore>();
 builder.Services.AddReminders();
 builder.Services.AddRegistryWeb();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
@@ -74,6 +76,7 @@ app.MapSchools();
 app.MapGuardians();
 app.MapReminders();
 app.MapAudit();
+app.MapConcerns();
 app.MapRazorPages();
 app.MapJobDashboard(authorizationPolicy: WebPolicies.Admin);
 

@@ -39,6 +39,15 @@ public static class AuditActions
     public const string NotificationRetry = "notification.retry";
     public const string RemindersRun = "reminders.run";
 
+    public const string ConcernReport = "concern.report";
+    public const string ConcernAnswer = "concern.answer";
+
+    /// <summary>A certificate's concerns, or the concerns on a guardian's children's certificates.</summary>
+    public const string ConcernRead = "concern.read";
+
+    /// <summary>A care unit's worklist of concerns.</summary>
+    public const string ConcernWorklist = "concern.worklist";
+
     /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
     public const string ForbiddenAttempt = "access.forbidden";
 
@@ -48,11 +57,11 @@ public static class AuditActions
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
         [CertificateRead, CertificateSearch, CertificateSearchCareRelationship, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
-            ForbiddenAttempt, NotificationsRead, InstructionList];
+            ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist];
 
     public static readonly IReadOnlyList<string> Writes =
         [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
-            InstructionRecord, InstructionRemove, InstructionCarryOver];
+            InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer];
 }
 
 /// <remarks>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Concerns;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Identifiers;
 using EgenvardRegistry.Infrastructure;
@@ -85,6 +86,16 @@ public static class SwedishMessages
         [ReminderEndpoints.LimitOutOfRange] = $"Ange ett heltal mellan 1 och {ReminderEndpoints.MaxLimit}.",
         [ReminderEndpoints.NegativeOffset] = "Ange noll eller ett större heltal.",
         [BadRequestExceptionHandler.NotJson] = "Inte giltig JSON här, eller ett värde av fel typ.",
+
+        [ConcernErrors.CategoryRequired] = "Välj vad det gäller.",
+        [ConcernErrors.CategoryUnknown] = "Välj vad det gäller i listan.",
+        [ConcernErrors.DescriptionRequired] = "Beskriv vad som har hänt eller vad som inte fungerar.",
+        [ConcernErrors.GuardiansInformedRequired] = "Ange om vårdnadshavarna har fått veta.",
+        [ConcernErrors.UnreadableCharacters] = "Texten innehåller tecken som inte kan sparas. Skriv vanlig text; radbrytningar går bra.",
+        [ConcernErrors.AnswerTextRequired] = "Skriv vårdenhetens svar till skolan.",
+        [ConcernErrors.ReassessmentPassed] = "Datumet för den nya bedömningen har redan passerat.",
+        [ConcernErrors.ReassessmentTooLate] = $"Ange ett datum inom {ConcernRules.MaxReassessmentMonths} månader från i dag.",
+        [ConcernErrors.StatusUnknown] = "Välj öppna eller besvarade ärenden.",
     };
 
     /// <summary>For a code the table lacks (a test fails then): never English on a Swedish page.</summary>

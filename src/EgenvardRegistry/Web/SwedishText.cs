@@ -119,6 +119,10 @@ public static class SwedishText
         AuditActions.InstructionList => "Visade instruerad personal",
         AuditActions.InstructionRemove => "Tog bort instruerad personal",
         AuditActions.InstructionCarryOver => "Förde över instruerad personal till förnyat intyg",
+        AuditActions.ConcernReport => "Rapporterade att egenvården inte fungerar",
+        AuditActions.ConcernRead => "Läste ärenden om egenvården",
+        AuditActions.ConcernWorklist => "Visade vårdenhetens ärenden",
+        AuditActions.ConcernAnswer => "Svarade på ärende om egenvården",
         _ => action,
     };
 

@@ -35,7 +35,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         Assert.That(tables, Is.SupersetOf(new[]
         {
             "children", "guardians", "certificates", "certificate_guardians", "certificate_measures", "certificate_shares",
-            "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events",
+            "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events", "concerns",
         }));
         Assert.That(emptied.Where(table => before[table] == 0), Is.Empty, "the scenario writes to every table the reset empties");
         Assert.That(emptied.Where(table => after[table] != 0), Is.Empty);
@@ -76,7 +76,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
 
     /// <summary>
     /// Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency
-    /// key, reminders, an instructed staff member and her removal.
+    /// key, reminders, an instructed staff member and her removal, a concern.
     /// </summary>
     private async Task FillEveryTable()
     {
@@ -103,6 +103,9 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         var entry = (await instructed.ReadJson())["id"]!.GetValue<string>();
         using var removed = await Client(Tokens.School()).DeleteAsync($"/api/certificates/{renewal}/instructions/{entry}");
         Assert.That(removed.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        using var concern = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{other}/concerns",
+            new { category = "staffing", description = "Ingen instruerad personal i dag.", guardiansInformed = true });
+        Assert.That(concern.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     private async Task<IReadOnlyList<string>> Tables()

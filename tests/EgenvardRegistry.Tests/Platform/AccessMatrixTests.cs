@@ -45,6 +45,10 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["instructions-record"] = [Unauthorized, Forbidden, Forbidden, Created, NotFound, Forbidden, Forbidden, Forbidden],
         ["instructions-list"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Forbidden, Forbidden, Ok],
         ["instructions-remove"] = [Unauthorized, Forbidden, Forbidden, NoContent, NotFound, Forbidden, Forbidden, Forbidden],
+        ["concern-report"] = [Unauthorized, Forbidden, Forbidden, Created, NotFound, Forbidden, Forbidden, Forbidden],
+        ["concern-list"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Ok, NotFound, Ok],
+        ["concern-worklist"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["concern-respond"] = [Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -73,6 +77,16 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
     private async Task<string> InstructedEntry(Guid certificate)
     {
         using var response = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{certificate}/instructions", Instructed);
+        return (await response.ReadJson())["id"]!.GetValue<string>();
+    }
+
+    private static readonly object Concern = new { category = "incident", description = "Barnet föll.", guardiansInformed = true };
+
+    /// <summary>A concern on the certificate, reported by the school it is shared with.</summary>
+    private async Task<string> ReportConcernAsync(Guid certificateId)
+    {
+        using var response = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{certificateId}/concerns", Concern);
+        Assert.That(response.StatusCode, Is.EqualTo(Created));
         return (await response.ReadJson())["id"]!.GetValue<string>();
     }
 
@@ -108,6 +122,11 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "instructions-record" => await client.PostAsJsonAsync($"/api/certificates/{id}/instructions", Instructed),
             "instructions-list" => await client.GetAsync($"/api/certificates/{id}/instructions"),
             "instructions-remove" => await client.DeleteAsync($"/api/certificates/{id}/instructions/{await InstructedEntry(id)}"),
+            "concern-report" => await client.PostAsJsonAsync($"/api/certificates/{id}/concerns", Concern),
+            "concern-list" => await client.GetAsync($"/api/certificates/{id}/concerns"),
+            "concern-worklist" => await client.GetAsync("/api/care-units/me/concerns?status=open"),
+            "concern-respond" => await client.PostAsJsonAsync($"/api/concerns/{await ReportConcernAsync(id)}/response",
+                new { text = "Vi ringer i dag.", reassessmentOn = (string?)null }),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

@@ -60,6 +60,7 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
             "/api/certificates/{id}/renewals", "/api/certificates/{id}/revocation", "/api/certificates/search",
             "/api/admin/audit", "/api/admin/audit/search", "/api/guardians/me/access-log",
             "/api/certificates/{id}/instructions", "/api/certificates/{id}/instructions/{entryId}",
+            "/api/certificates/{id}/concerns", "/api/care-units/me/concerns", "/api/concerns/{concernId}/response",
         }));
         var instructions = document["paths"]!["/api/certificates/{id}/instructions"]!;
         Assert.That(instructions["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("RecordInstructedStaff"));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Concerns;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Web.Pages.Vard;
@@ -12,7 +13,7 @@ namespace EgenvardRegistry.Web.Pages.Skola;
 /// the list of its staff instructed in the egenvård. Both are read and written through the API's stores, so only a
 /// unit the certificate is shared with sees it, and every read and write is audited.
 /// </summary>
-public sealed class IntygModel(CertificateStore certificates, InstructionStore instructions, TimeProvider time) : RegistryPageModel(time)
+public sealed class IntygModel(CertificateStore certificates, InstructionStore instructions, ConcernStore concerns, TimeProvider time) : RegistryPageModel(time)
 {
     public static readonly FormField StaffNameField = new(nameof(StaffName), "Namn");
     public static readonly FormField StaffRoleField = new(nameof(StaffRole), "Roll");
@@ -41,6 +42,12 @@ public sealed class IntygModel(CertificateStore certificates, InstructionStore i
 
     /// <summary>A change that could not be made, said in Swedish.</summary>
     public string? Message { get; private set; }
+
+    /// <summary>The concerns this school unit raised on the certificate, newest first.</summary>
+    public IReadOnlyList<Concern> Concerns { get; private set; } = [];
+
+    /// <summary>Back from the concern form: say that it was sent.</summary>
+    public bool ConcernSent => Request.Query["arende"] == "skickat";
 
     /// <summary>Valid today for the measures on it: the school's check, for each measure the certificate names.</summary>
     public bool ValidToday => Certificate.Measures.Any(measure => Certificate.IsValidFor(measure.Code, Today));
@@ -88,6 +95,7 @@ public sealed class IntygModel(CertificateStore certificates, InstructionStore i
             return false;
         }
         (Certificate, Instructions) = (certificate, list);
+        Concerns = await concerns.ListForCertificateAsync(id, Caller, cancellationToken) ?? [];
         return true;
     }
 

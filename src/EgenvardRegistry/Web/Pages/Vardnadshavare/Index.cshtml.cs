@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Concerns;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
@@ -6,14 +7,19 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vardnadshavare;
 
-/// <summary>A guardian's page: the children's certificates, the e-mail address for reminders, and who has read the data.</summary>
-public sealed class IndexModel(GuardianStore store, TimeProvider time) : RegistryPageModel(time)
+/// <summary>
+/// A guardian's page: the children's certificates, what schools reported about them and the care units' answers, the
+/// e-mail address for reminders, and who has read the data.
+/// </summary>
+public sealed class IndexModel(GuardianStore store, ConcernStore concerns, TimeProvider time) : RegistryPageModel(time)
 {
     public const int AccessLogLength = 50;
 
     public IReadOnlyList<Certificate> Certificates { get; private set; } = [];
 
     public IReadOnlyList<AccessLogEntry> AccessLog { get; private set; } = [];
+
+    public IReadOnlyList<ConcernOnCertificate> Concerns { get; private set; } = [];
 
     /// <summary>False when no certificate names the caller yet: then there is no contact record to change.</summary>
     public bool HasContact { get; private set; }
@@ -63,6 +69,7 @@ public sealed class IndexModel(GuardianStore store, TimeProvider time) : Registr
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         Certificates = await store.ListCertificatesAsync(Caller, cancellationToken);
+        Concerns = await concerns.ListForGuardianAsync(Caller, cancellationToken);
         AccessLog = (await store.ListAccessLogAsync(Caller, new PageRequest(AccessLogLength, null), cancellationToken)).Items;
     }
 
