@@ -48,6 +48,15 @@ public static class AuditActions
     /// <summary>A care unit's worklist of concerns.</summary>
     public const string ConcernWorklist = "concern.worklist";
 
+    /// <summary>A care unit's renewal worklist: certificates that expire soon or whose follow-up is overdue.</summary>
+    public const string RenewalWorklist = "renewal.worklist";
+
+    /// <summary>A clinician recorded that a certificate's planned follow-up was done.</summary>
+    public const string FollowUpRecord = "follow-up.record";
+
+    /// <summary>A certificate's recorded follow-ups.</summary>
+    public const string FollowUpRead = "follow-up.read";
+
     /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
     public const string ForbiddenAttempt = "access.forbidden";
 
@@ -57,11 +66,11 @@ public static class AuditActions
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
         [CertificateRead, CertificateSearch, CertificateSearchCareRelationship, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
-            ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist];
+            ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist, RenewalWorklist, FollowUpRead];
 
     public static readonly IReadOnlyList<string> Writes =
         [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
-            InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer];
+            InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer, FollowUpRecord];
 }
 
 /// <remarks>

@@ -126,7 +126,8 @@ public static class ConcernRules
         return text;
     }
 
-    private static bool HasUnreadableCharacters(string text)
+    /// <summary>Control characters other than line breaks and tabs, or broken UTF-16: text a page or PostgreSQL should not get.</summary>
+    public static bool HasUnreadableCharacters(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {

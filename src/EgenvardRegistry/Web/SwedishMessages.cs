@@ -9,6 +9,7 @@ using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
+using EgenvardRegistry.Renewals;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Web.Pages.Vard;
 
@@ -96,6 +97,14 @@ public static class SwedishMessages
         [ConcernErrors.ReassessmentPassed] = "Datumet för den nya bedömningen har redan passerat.",
         [ConcernErrors.ReassessmentTooLate] = $"Ange ett datum inom {ConcernRules.MaxReassessmentMonths} månader från i dag.",
         [ConcernErrors.StatusUnknown] = "Välj öppna eller besvarade ärenden.",
+
+        [RenewalErrors.WithinDaysOutOfRange] =
+            $"Välj hur många dagar fram, {RenewalRules.MinWithinDays}–{RenewalRules.MaxWithinDays}.",
+        [RenewalErrors.LimitOutOfRange] = $"Ange hur många intyg som ska visas, 1–{RenewalRules.MaxLimit}.",
+        [RenewalErrors.OffsetOutOfRange] = "Ange var listan ska fortsätta, 0 eller mer.",
+        [RenewalErrors.DoneOnRequired] = "Ange datum för uppföljningen.",
+        [RenewalErrors.DoneOnInFuture] = "Datumet kan inte vara senare än i dag.",
+        [RenewalErrors.DoneOnBeforeIssue] = "Datumet kan inte vara före den dag intyget utfärdades ({0}).",
     };
 
     /// <summary>For a code the table lacks (a test fails then): never English on a Swedish page.</summary>

@@ -123,6 +123,9 @@ public static class SwedishText
         AuditActions.ConcernRead => "Läste ärenden om egenvården",
         AuditActions.ConcernWorklist => "Visade vårdenhetens ärenden",
         AuditActions.ConcernAnswer => "Svarade på ärende om egenvården",
+        AuditActions.RenewalWorklist => "Visade vårdenhetens intyg att förnya",
+        AuditActions.FollowUpRecord => "Registrerade uppföljning av egenvården",
+        AuditActions.FollowUpRead => "Läste uppföljningar av egenvården",
         _ => action,
     };
 

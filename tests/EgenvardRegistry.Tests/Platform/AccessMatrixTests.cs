@@ -49,6 +49,9 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["concern-list"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Ok, NotFound, Ok],
         ["concern-worklist"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         ["concern-respond"] = [Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["renewal-worklist"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["follow-up-record"] = [Unauthorized, Created, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["follow-up-list"] = [Unauthorized, Ok, NotFound, Forbidden, Forbidden, Ok, NotFound, Ok],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -127,6 +130,9 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "concern-worklist" => await client.GetAsync("/api/care-units/me/concerns?status=open"),
             "concern-respond" => await client.PostAsJsonAsync($"/api/concerns/{await ReportConcernAsync(id)}/response",
                 new { text = "Vi ringer i dag.", reassessmentOn = (string?)null }),
+            "renewal-worklist" => await client.GetAsync("/api/care-units/me/renewals?withinDays=60"),
+            "follow-up-record" => await client.PostAsJsonAsync($"/api/certificates/{id}/follow-ups", new { doneOn = "2026-11-23", note = "Uppföljning gjord." }),
+            "follow-up-list" => await client.GetAsync($"/api/certificates/{id}/follow-ups"),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

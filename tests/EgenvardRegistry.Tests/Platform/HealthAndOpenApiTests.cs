@@ -61,6 +61,7 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
             "/api/admin/audit", "/api/admin/audit/search", "/api/guardians/me/access-log",
             "/api/certificates/{id}/instructions", "/api/certificates/{id}/instructions/{entryId}",
             "/api/certificates/{id}/concerns", "/api/care-units/me/concerns", "/api/concerns/{concernId}/response",
+            "/api/care-units/me/renewals", "/api/certificates/{id}/follow-ups",
         }));
         var instructions = document["paths"]!["/api/certificates/{id}/instructions"]!;
         Assert.That(instructions["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("RecordInstructedStaff"));

@@ -36,6 +36,14 @@ public sealed class SwedishTextTests
         Assert.That(SwedishText.Reason(reason), Is.EqualTo(SwedishText.Status(Certificate(status, from, until), Today).Meaning));
     }
 
+    [Test]
+    public void EveryAuditAction_HasSwedishWording()
+    {
+        var actions = EgenvardRegistry.Audit.AuditActions.Reads.Concat(EgenvardRegistry.Audit.AuditActions.Writes);
+
+        Assert.That(actions.Where(action => SwedishText.Action(action) == action), Is.Empty);
+    }
+
     [TestCase(2027, 8, 14, "14 augusti 2027")]
     [TestCase(2026, 1, 1, "1 januari 2026")]
     public void Date_IsDayMonthNameYear(int year, int month, int day, string expected) =>

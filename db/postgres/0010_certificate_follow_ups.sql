@@ -1,0 +1,26 @@
+-- Follow-ups: a clinician of the issuing care unit records that the planned follow-up of a certificate (followUpOn) was
+-- done, on which date and with an optional note. A follow-up belongs to the certificate it was recorded on (a renewal
+-- has a follow-up date of its own) and is never changed; done_on is checked against the certificate's issue date when
+-- it is recorded.
+
+CREATE TABLE certificate_follow_ups (
+    id                 uuid PRIMARY KEY,
+    certificate_id     uuid NOT NULL REFERENCES certificates (id),
+    done_on            date NOT NULL,
+    note               text NULL CHECK (length(note) BETWEEN 1 AND 2000),
+    recorded_at        timestamptz NOT NULL,
+    recorded_by_hsa_id text NOT NULL,
+    recorded_by_name   text NOT NULL
+);
+CREATE INDEX ix_certificate_follow_ups_certificate ON certificate_follow_ups (certificate_id, done_on);
+
+CREATE FUNCTION certificate_follow_ups_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION '% is append-only (UPDATE refused)', TG_TABLE_NAME;
+END;
+$$;
+
+CREATE TRIGGER certificate_follow_ups_no_update
+    BEFORE UPDATE ON certificate_follow_ups
+    FOR EACH ROW EXECUTE FUNCTION certificate_follow_ups_append_only();
