@@ -14,6 +14,12 @@ public static class CertificateRules
     public const int MaxMeasures = 10;
     public const int MaxSharedWith = 20;
     public const int MaxValidityMonths = 13;
+
+    /// <summary>
+    /// How far ahead a certificate may start: a renewal starts at the latest when the certificate it replaces ends, at
+    /// most <see cref="MaxValidityMonths"/> from today. It also keeps date arithmetic far from the calendar's end.
+    /// </summary>
+    public const int MaxStartMonthsAhead = MaxValidityMonths;
     public const int MaxNameLength = 200;
     public const int MaxTextLength = 2000;
 
@@ -207,11 +213,15 @@ public static class CertificateRules
         {
             return;
         }
+        if (from > today.AddMonths(MaxStartMonthsAhead))
+        {
+            errors.Add("validFrom", CertificateErrors.ValidFromTooFarAhead);
+        }
         if (until < from)
         {
             errors.Add("validUntil", CertificateErrors.ValidUntilBeforeValidFrom);
         }
-        else if (until > from.AddMonths(MaxValidityMonths))
+        else if (from <= DateOnly.MaxValue.AddMonths(-MaxValidityMonths) && until > from.AddMonths(MaxValidityMonths))
         {
             errors.Add("validUntil", CertificateErrors.ValidityTooLong);
         }

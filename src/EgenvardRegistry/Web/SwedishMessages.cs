@@ -51,6 +51,7 @@ public static class SwedishMessages
         [CertificateErrors.ValidUntilRequired] = "Ange när bedömningen ska omprövas.",
         [CertificateErrors.FollowUpOnRequired] = "Ange när uppföljningen sker.",
         [CertificateErrors.ValidUntilBeforeValidFrom] = "Datumet kan inte vara före Giltigt från.",
+        [CertificateErrors.ValidFromTooFarAhead] = $"Giltigt från får ligga högst {CertificateRules.MaxStartMonthsAhead} månader fram i tiden.",
         [CertificateErrors.ValidityTooLong] = $"Intyget kan gälla högst {CertificateRules.MaxValidityMonths} månader från Giltigt från.",
         [CertificateErrors.AlreadyExpired] = "Datumet har redan passerat: intyget skulle redan ha gått ut.",
         [CertificateErrors.FollowUpOutsideValidity] = "Uppföljningen ska ligga mellan Giltigt från och Giltigt till.",

@@ -61,6 +61,8 @@ public sealed partial class Journey(IPage page, Uri baseAddress, ScreenshotFolde
         await Page.GetByRole(AriaRole.Button, new() { Name = "Logga ut" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Du är utloggad" })).ToBeVisibleAsync();
         await SeeAsync("utloggad");
+        var cookies = await Page.Context.CookiesAsync();
+        Assert.That(cookies.Select(cookie => cookie.Name), Does.Not.Contain(SignInCookie), "the sign-in cookie outlived the sign-out");
     }
 
     /// <summary>Asserts the page's path (query ignored), e.g. <c>/skola</c>.</summary>

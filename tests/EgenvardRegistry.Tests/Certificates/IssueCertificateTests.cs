@@ -156,6 +156,27 @@ public sealed class IssueCertificateTests(Engine engine) : IntegrationTest(engin
         await IssueOk(Samples.Certificate(validFrom: "2026-08-15", validUntil: "2027-09-15", followUpOn: "2027-09-15"));
     }
 
+    [TestCase("9999-06-01", "9999-12-31", "9999-07-01", new[] { "validFrom" })]
+    [TestCase("9999-12-31", "9999-12-31", "9999-12-31", new[] { "validFrom" })]
+    [TestCase("2027-12-24", "2028-06-01", "2028-01-01", new[] { "validFrom" })]
+    [TestCase("0001-01-01", "9999-12-31", "2027-01-01", new[] { "validUntil" })]
+    [TestCase("0001-01-01", "0001-01-31", "0001-01-15", new[] { "validUntil" })]
+    public async Task Issue_DatesAtTheEndsOfTheCalendar_Give400NamingTheField(string from, string until, string followUp, string[] fields)
+    {
+        using var response = await Issue(Samples.Certificate(validFrom: from, validUntil: until, followUpOn: followUp));
+        var problem = await response.ReadJson();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem.ToJsonString());
+        Assert.That(problem.ErrorFields(), Is.EqualTo(fields));
+        Assert.That(await Count("certificates"), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Issue_StartingThirteenMonthsAhead_IsAccepted()
+    {
+        await IssueOk(Samples.Certificate(validFrom: "2027-12-23", validUntil: "2028-06-01", followUpOn: "2028-01-01"));
+    }
+
     [Test]
     public async Task Issue_CertificateThatHasAlreadyExpired_IsRejected()
     {
