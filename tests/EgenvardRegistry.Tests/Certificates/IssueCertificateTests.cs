@@ -171,6 +171,42 @@ public sealed class IssueCertificateTests(Engine engine) : IntegrationTest(engin
         Assert.That(await Count("certificates"), Is.EqualTo(0));
     }
 
+    /// <summary>A line break in a name would reach the e-mail's To header; a NUL breaks PostgreSQL.</summary>
+    [TestCase("guardians[0].name", "Sara\r\nBcc: x@example.com")]
+    [TestCase("child.name", "Alva\nLind")]
+    [TestCase("careUnit.name", "Mottagning\u0000")]
+    [TestCase("measures[0].instructions", "Före lunch\u0000")]
+    [TestCase("measures[0].ifHarm", "Ring 112\u001b[2J")]
+    [TestCase("instructionGivenBy", "Sköterska \u0085på plats")]
+    public async Task Issue_ControlCharacters_Give400NamingTheField_AndStoreNothing(string path, string escaped)
+    {
+        var body = Samples.Certificate();
+        Set(body, path, System.Text.RegularExpressions.Regex.Unescape(escaped));
+
+        using var response = await Issue(body);
+        var problem = await response.ReadJson();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem.ToJsonString());
+        Assert.That(problem.ErrorFields(), Is.EqualTo(new[] { path }));
+        Assert.That(await Count("certificates"), Is.EqualTo(0));
+        Assert.That(await Count("guardians"), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Issue_TextsAreTrimmedAndNormalisedToNfc_LineBreaksKeptWhereTheyBelong()
+    {
+        var body = Samples.Certificate();
+        body["child"]!["name"] = "  A\u030Asa Lind ";
+        body["measures"]![0]!["instructions"] = "Före lunch.\r\nEfter lunch:\tkontroll.";
+
+        var id = await IssueOk(body);
+
+        using var read = await Client(Tokens.Clinician()).GetAsync($"/api/certificates/{id}");
+        var certificate = await read.ReadJson();
+        Assert.That(certificate["child"]!["name"]!.GetValue<string>(), Is.EqualTo("\u00C5sa Lind"));
+        Assert.That(certificate["measures"]![0]!["instructions"]!.GetValue<string>(), Is.EqualTo("Före lunch.\nEfter lunch:\tkontroll."));
+    }
+
     [Test]
     public async Task Issue_StartingThirteenMonthsAhead_IsAccepted()
     {
