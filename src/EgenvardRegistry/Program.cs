@@ -23,6 +23,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRegistryDatabase();
 builder.Services.AddRegistryAuth();
 builder.Services.AddRegistryHttp();
+builder.Services.AddSecurityHeaders(builder.Configuration);
 builder.Services.AddRegistryMail();
 builder.Services.AddRegistryRateLimits();
 builder.Services.AddIdempotency();
@@ -51,6 +52,7 @@ var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
 if (args.Contains("--seed-demo")) await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
 
+app.UseSecurityHeaders();
 app.UseExceptionHandler();
 app.UseWhen(context => HttpRegistration.IsMachineFacing(context.Request.Path), api => api.UseStatusCodePages());
 app.UseWhen(context => !HttpRegistration.IsMachineFacing(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/fel/{0}"));
@@ -63,11 +65,14 @@ app.UseAuthorization();
 app.UseIdempotency();
 
 app.MapOpenApi();
-app.UseSwaggerUI(ui =>
+if (app.Configuration.GetValue("Api:ShowExplorer", app.Environment.IsDevelopment()))
 {
-    ui.SwaggerEndpoint("/openapi/v1.json", "EgenvardRegistry API");
-    ui.RoutePrefix = "swagger";
-});
+    app.UseSwaggerUI(ui =>
+    {
+        ui.SwaggerEndpoint("/openapi/v1.json", "EgenvardRegistry API");
+        ui.RoutePrefix = "swagger";
+    });
+}
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 

@@ -111,12 +111,20 @@ public sealed record CertificateResponse(
 
 public sealed record PersonView(string Personnummer, string Name);
 
-/// <summary>Schools see who the guardians are, not their personnummer or e-mail: they do not need them.</summary>
+/// <summary>
+/// Schools see who the guardians are, not their personnummer or e-mail: they do not need them. A guardian sees their
+/// own details and the other guardians' names only (guardians who have separated need not learn each other's address).
+/// </summary>
 public sealed record GuardianView(string? Personnummer, string Name, string? Email)
 {
-    public static GuardianView For(CertificateGuardian guardian, Caller caller) => caller.Role == Roles.School
-        ? new GuardianView(null, guardian.Name, null)
-        : new GuardianView(guardian.Personnummer, guardian.Name, guardian.Email);
+    public static GuardianView For(CertificateGuardian guardian, Caller caller) => caller.Role switch
+    {
+        Roles.School => NameOnly(guardian),
+        Roles.Guardian when guardian.Personnummer != caller.Personnummer => NameOnly(guardian),
+        _ => new GuardianView(guardian.Personnummer, guardian.Name, guardian.Email),
+    };
+
+    private static GuardianView NameOnly(CertificateGuardian guardian) => new(null, guardian.Name, null);
 }
 
 /// <summary>

@@ -36,6 +36,8 @@ public static class CertificateErrors
     public static readonly ErrorCode ValidFromRequired = Required("valid-from.required");
     public static readonly ErrorCode ValidUntilRequired = new("valid-until.required", "Required: when the assessment is reconsidered.");
     public static readonly ErrorCode FollowUpOnRequired = new("follow-up-on.required", "Required: when follow-up happens.");
+    public static readonly ErrorCode ValidFromTooFarAhead =
+        new("valid-from.too-late", $"At most {CertificateRules.MaxStartMonthsAhead} months from today.");
     public static readonly ErrorCode ValidUntilBeforeValidFrom = new("valid-until.before-valid-from", "Must not be before validFrom.");
     public static readonly ErrorCode ValidityTooLong =
         new("valid-until.too-late", $"At most {CertificateRules.MaxValidityMonths} months after validFrom.");

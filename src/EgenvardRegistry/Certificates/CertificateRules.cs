@@ -14,6 +14,12 @@ public static class CertificateRules
     public const int MaxMeasures = 10;
     public const int MaxSharedWith = 20;
     public const int MaxValidityMonths = 13;
+
+    /// <summary>
+    /// How far ahead a certificate may start: a renewal starts at the latest when the certificate it replaces ends, at
+    /// most <see cref="MaxValidityMonths"/> from today. It also keeps date arithmetic far from the calendar's end.
+    /// </summary>
+    public const int MaxStartMonthsAhead = MaxValidityMonths;
     public const int MaxNameLength = 200;
     public const int MaxTextLength = 2000;
 
@@ -45,18 +51,13 @@ public static class CertificateRules
     /// <summary>Why a certificate is revoked: the reason, trimmed, or null after reporting what is wrong with it.</summary>
     public static string? RevocationReason(string? value, ValidationErrors errors)
     {
-        var reason = value?.Trim();
-        if (string.IsNullOrEmpty(reason))
+        var problem = FreeText.Check(value, MaxReasonLength, multiLine: true, out var reason);
+        if (problem == TextProblem.Blank)
         {
             errors.Add("reason", CertificateErrors.RevocationReasonRequired, MaxReasonLength);
-            return null;
         }
-        if (reason.Length > MaxReasonLength)
-        {
-            errors.Add("reason", CertificateErrors.RevocationReasonTooLong, MaxReasonLength);
-            return null;
-        }
-        return reason;
+        FreeText.Report(errors, "reason", problem, MaxReasonLength, CertificateErrors.RevocationReasonTooLong, multiLine: true);
+        return problem == TextProblem.None ? reason : null;
     }
 
     /// <summary>
@@ -65,20 +66,20 @@ public static class CertificateRules
     /// </summary>
     public static bool CareRelationship(string? value, ValidationErrors errors, out string? careRelationship)
     {
-        careRelationship = value?.Trim();
-        var error = careRelationship switch
+        careRelationship = null;
+        if (value is null)
         {
-            null => null,
-            { Length: 0 } => CertificateErrors.CareRelationshipBlank,
-            { Length: > MaxCareRelationshipLength } => CertificateErrors.CareRelationshipTooLong,
-            _ => null,
-        };
-        if (error is not null)
-        {
-            errors.Add("careRelationship", error, MaxCareRelationshipLength);
-            careRelationship = null;
+            return true;
         }
-        return error is null;
+        var problem = FreeText.Check(value, MaxCareRelationshipLength, multiLine: false, out var text);
+        if (problem == TextProblem.Blank)
+        {
+            errors.Add("careRelationship", CertificateErrors.CareRelationshipBlank, MaxCareRelationshipLength);
+        }
+        FreeText.Report(errors, "careRelationship", problem, MaxCareRelationshipLength, CertificateErrors.CareRelationshipTooLong,
+            multiLine: false);
+        careRelationship = problem == TextProblem.None ? text : null;
+        return problem == TextProblem.None;
     }
 
     private static List<CertificateGuardian> Guardians(ValidationErrors errors, IReadOnlyList<GuardianInput?>? inputs, string? childPnr,
@@ -207,11 +208,15 @@ public static class CertificateRules
         {
             return;
         }
+        if (from > today.AddMonths(MaxStartMonthsAhead))
+        {
+            errors.Add("validFrom", CertificateErrors.ValidFromTooFarAhead);
+        }
         if (until < from)
         {
             errors.Add("validUntil", CertificateErrors.ValidUntilBeforeValidFrom);
         }
-        else if (until > from.AddMonths(MaxValidityMonths))
+        else if (from <= DateOnly.MaxValue.AddMonths(-MaxValidityMonths) && until > from.AddMonths(MaxValidityMonths))
         {
             errors.Add("validUntil", CertificateErrors.ValidityTooLong);
         }
@@ -279,21 +284,8 @@ public static class CertificateRules
         return Identifiers.Personnummer.Normalize(value, today, errors, path);
     }
 
-    private static string? Text(ValidationErrors errors, string path, string? value, int maxLength, ErrorCode required)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            errors.Add(path, required);
-            return null;
-        }
-        if (text.Length > maxLength)
-        {
-            errors.Add(path, CertificateErrors.TooLong, maxLength);
-            return null;
-        }
-        return text;
-    }
+    private static string? Text(ValidationErrors errors, string path, string? value, int maxLength, ErrorCode required) =>
+        FreeText.Required(errors, path, value, maxLength, required, CertificateErrors.TooLong, multiLine: maxLength > MaxNameLength);
 
     private static string? Phone(ValidationErrors errors, string path, string? value)
     {

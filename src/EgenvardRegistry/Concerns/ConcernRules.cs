@@ -14,9 +14,6 @@ public static class ConcernErrors
     public static readonly ErrorCode GuardiansInformedRequired =
         new("concern.guardians-informed.required", "Required: true or false, whether the guardians were told.");
 
-    /// <summary>A text holds control characters other than line breaks and tabs, or broken UTF-16.</summary>
-    public static readonly ErrorCode UnreadableCharacters =
-        new("text.unreadable-characters", "Contains control characters or invalid Unicode; only text, line breaks and tabs.");
 
     public static readonly ErrorCode AnswerTextRequired = new("concern.answer.text.required", "Required: the care unit's answer.");
     public static readonly ErrorCode ReassessmentPassed = new("concern.reassessment-on.passed", "Must not be before today.");
@@ -104,43 +101,7 @@ public static class ConcernRules
     public static int AgeInDays(DateTimeOffset reportedAt, DateOnly today) =>
         today.DayNumber - DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(reportedAt, StockholmTime.Zone).DateTime).DayNumber;
 
-    /// <summary>Trimmed, line breaks as <c>\n</c>; null after reporting what is wrong.</summary>
-    public static string? Text(ValidationErrors errors, string field, string? value, ErrorCode required)
-    {
-        var text = value?.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            errors.Add(field, required);
-            return null;
-        }
-        if (HasUnreadableCharacters(text))
-        {
-            errors.Add(field, ConcernErrors.UnreadableCharacters);
-            return null;
-        }
-        if (text.Length > MaxTextLength)
-        {
-            errors.Add(field, CertificateErrors.TooLong, MaxTextLength);
-            return null;
-        }
-        return text;
-    }
-
-    /// <summary>Control characters other than line breaks and tabs, or broken UTF-16: text a page or PostgreSQL should not get.</summary>
-    public static bool HasUnreadableCharacters(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            var character = text[i];
-            if (char.IsHighSurrogate(character) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(character) || (char.IsControl(character) && character is not ('\n' or '\t')))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
+    /// <summary>Trimmed, line breaks as <c>\n</c>, NFC; null after reporting what is wrong.</summary>
+    public static string? Text(ValidationErrors errors, string field, string? value, ErrorCode required) =>
+        FreeText.Required(errors, field, value, MaxTextLength, required, CertificateErrors.TooLong, multiLine: true);
 }

@@ -55,21 +55,24 @@ public sealed class GuardianStore(IDbConnectionFactory db, TimeProvider time)
         }, cancellationToken);
 
     /// <summary>
-    /// Reads of data about the children on certificates naming the caller as guardian, by staff, that showed them
-    /// something (denied and not-found attempts showed nothing), newest first. The look is itself audited, once per child.
+    /// Reads by staff of the certificates that name the caller as guardian — the ones the caller may read — that showed
+    /// them something (denied and not-found attempts showed nothing), newest first. Reads of a certificate that no longer
+    /// names the caller (a guardian left out at renewal) and events without a certificate (a verification that found
+    /// none) are not the caller's to see: they would tell where the child is now. The look is audited once per child.
     /// </summary>
     public Task<PageResponse<AccessLogEntry>> ListAccessLogAsync(Caller caller, PageRequest page, CancellationToken cancellationToken) =>
         db.RunAuditedAsync(async transaction =>
         {
             var connection = transaction.Connection!;
-            var childIds = (await connection.QueryAsync<Guid>(new CommandDefinition("""
-                SELECT DISTINCT c.child_id
+            var readable = (await connection.QueryAsync<(Guid CertificateId, Guid ChildId)>(new CommandDefinition("""
+                SELECT c.id, c.child_id
                 FROM certificates c
                 JOIN certificate_guardians cg ON cg.certificate_id = c.id
                 JOIN guardians g ON g.id = cg.guardian_id
                 WHERE g.personnummer = @Personnummer
-                ORDER BY c.child_id
+                ORDER BY c.child_id, c.id
                 """, new { caller.Personnummer }, transaction, cancellationToken: cancellationToken))).ToList();
+            var childIds = readable.Select(row => row.ChildId).Distinct().ToList();
             var entries = PageResponse<AccessLogEntry>.Empty;
             if (childIds.Count > 0)
             {
@@ -77,7 +80,7 @@ public sealed class GuardianStore(IDbConnectionFactory db, TimeProvider time)
                 var rows = (await connection.QueryAsync<AccessLogRow>(new CommandDefinition($"""
                     SELECT a.id, a.occurred_at, a.actor_role, a.actor_unit, a.action, a.certificate_id
                     FROM audit_events a
-                    WHERE {db.Dialect.InList("a.child_id", "ChildIds")}
+                    WHERE {db.Dialect.InList("a.certificate_id", "CertificateIds")}
                       AND {db.Dialect.InList("a.actor_role", "Roles")}
                       AND {db.Dialect.InList("a.action", "Actions")}
                       AND a.outcome <> @Denied AND a.outcome <> @NotFound
@@ -86,7 +89,7 @@ public sealed class GuardianStore(IDbConnectionFactory db, TimeProvider time)
                     LIMIT @Take
                     """, new
                 {
-                    ChildIds = db.Dialect.Ids(childIds),
+                    CertificateIds = db.Dialect.Ids(readable.Select(row => row.CertificateId)),
                     Roles = StaffRoles,
                     Actions = AuditActions.Reads.ToArray(),
                     Denied = AuditOutcomes.Denied,

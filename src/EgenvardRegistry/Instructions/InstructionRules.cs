@@ -55,19 +55,6 @@ public static class InstructionRules
     private static string SortKey(Measure measure) => string.Join('\u001f',
         measure.Code, measure.Description, measure.Performer, measure.Instructions, measure.IfHarm, measure.IfChanged);
 
-    private static string? Text(ValidationErrors errors, string field, string? value, int maxLength, ErrorCode required)
-    {
-        var text = value?.Trim();
-        if (string.IsNullOrEmpty(text))
-        {
-            errors.Add(field, required);
-            return null;
-        }
-        if (text.Length > maxLength)
-        {
-            errors.Add(field, InstructionErrors.TooLong, maxLength);
-            return null;
-        }
-        return text;
-    }
+    private static string? Text(ValidationErrors errors, string field, string? value, int maxLength, ErrorCode required) =>
+        FreeText.Required(errors, field, value, maxLength, required, InstructionErrors.TooLong);
 }

@@ -1,4 +1,5 @@
 using EgenvardRegistry.Infrastructure.Scheduling;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Reminders;
 
@@ -10,6 +11,7 @@ public static class ReminderRegistration
             .BindConfiguration(ReminderOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ReminderOptions>, PublicBaseUrlCheck>();
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<ReminderAdminStore>();
         services.AddSingleton<ReminderCycle>();
@@ -18,4 +20,18 @@ public static class ReminderRegistration
         services.AddRecurringJobs<ReminderJobSchedule>();
         return services;
     }
+}
+
+/// <summary>
+/// Outside Development the links in e-mails and the QR codes on printed certificates must lead to the service, not to
+/// the machine of whoever opens them: a <c>localhost</c> <see cref="ReminderOptions.PublicBaseUrl"/> stops the start.
+/// </summary>
+public sealed class PublicBaseUrlCheck(IHostEnvironment environment) : IValidateOptions<ReminderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReminderOptions options) =>
+        !environment.IsDevelopment() && options.PublicBaseUrl is { IsAbsoluteUri: true, IsLoopback: true }
+            ? ValidateOptionsResult.Fail(
+                $"Reminders:PublicBaseUrl is '{options.PublicBaseUrl}', a local address: set it to the service's public address " +
+                "(links in e-mails and the QR codes on printed certificates use it).")
+            : ValidateOptionsResult.Success;
 }

@@ -98,22 +98,12 @@ public static class RenewalRules
     /// <summary>Whole days from today to the certificate's last valid day (0 on that day).</summary>
     public static int DaysLeft(DateOnly validUntil, DateOnly today) => validUntil.DayNumber - today.DayNumber;
 
+    /// <summary>Optional: absent or blank is no note.</summary>
     private static string? Note(string? value, ValidationErrors errors)
     {
-        var note = value?.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Trim();
-        if (string.IsNullOrEmpty(note))
-        {
-            return null;
-        }
-        if (ConcernRules.HasUnreadableCharacters(note))
-        {
-            errors.Add("note", ConcernErrors.UnreadableCharacters);
-        }
-        else if (note.Length > MaxNoteLength)
-        {
-            errors.Add("note", CertificateErrors.TooLong, MaxNoteLength);
-        }
-        return note;
+        var problem = FreeText.Check(value, MaxNoteLength, multiLine: true, out var note);
+        FreeText.Report(errors, "note", problem, MaxNoteLength, CertificateErrors.TooLong, multiLine: true);
+        return problem == TextProblem.None ? note : null;
     }
 
     private static int? Integer(string? text, int fallback, int min, int max)

@@ -7,14 +7,35 @@ namespace EgenvardRegistry.BrowserTests.Infrastructure;
 /// One person's way through the pages in one browser context. <see cref="SeeAsync"/> is the step every visited page
 /// goes through: a numbered screenshot under TestResults/screenshots/&lt;test&gt;/ and an axe check.
 /// </summary>
-public sealed partial class Journey(IPage page, Uri baseAddress, ScreenshotFolder screenshots, int person = 1)
+public sealed partial class Journey
 {
     public const string SignInCookie = "egenvard";
 
-    public IPage Page { get; } = page;
+    private readonly Uri baseAddress;
+    private readonly ScreenshotFolder screenshots;
+    private readonly List<string> _policyViolations = [];
+
+    public Journey(IPage page, Uri baseAddress, ScreenshotFolder screenshots, int person = 1)
+    {
+        (Page, this.baseAddress, this.screenshots, Person) = (page, baseAddress, screenshots, person);
+        // Chromium reports what the Content-Security-Policy blocked on the console: every step fails on one, which is how
+        // the browser tests prove the policy does not break the pages.
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+            {
+                lock (_policyViolations)
+                {
+                    _policyViolations.Add(message.Text);
+                }
+            }
+        };
+    }
+
+    public IPage Page { get; }
 
     /// <summary>1 for the test's first person, 2 for the next browser context it opens, and so on.</summary>
-    public int Person { get; } = person;
+    public int Person { get; }
 
     /// <summary>Opens <paramref name="path"/> and checks the page.</summary>
     public async Task<IResponse?> VisitAsync(string path, string pageName)
@@ -29,6 +50,10 @@ public sealed partial class Journey(IPage page, Uri baseAddress, ScreenshotFolde
     {
         await Page.ScreenshotAsync(new() { Path = screenshots.PathFor(Person, Slug(pageName)), FullPage = true });
         await Accessibility.AssertNoSeriousViolationsAsync(Page, pageName);
+        lock (_policyViolations)
+        {
+            Assert.That(_policyViolations, Is.Empty, $"the Content-Security-Policy blocked something on '{pageName}'");
+        }
     }
 
     /// <summary>
@@ -61,6 +86,8 @@ public sealed partial class Journey(IPage page, Uri baseAddress, ScreenshotFolde
         await Page.GetByRole(AriaRole.Button, new() { Name = "Logga ut" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Du är utloggad" })).ToBeVisibleAsync();
         await SeeAsync("utloggad");
+        var cookies = await Page.Context.CookiesAsync();
+        Assert.That(cookies.Select(cookie => cookie.Name), Does.Not.Contain(SignInCookie), "the sign-in cookie outlived the sign-out");
     }
 
     /// <summary>Asserts the page's path (query ignored), e.g. <c>/skola</c>.</summary>

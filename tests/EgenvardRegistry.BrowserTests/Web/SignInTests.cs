@@ -22,6 +22,20 @@ public sealed class SignInTests(Engine engine) : BrowserTest(engine)
         await Journey.ExpectPathAsync(home);
     }
 
+    /// <summary>On a shared school computer the next person must not be signed in as the last one.</summary>
+    [TestCase("school", "/skola")]
+    [TestCase("clinician", "/vard")]
+    public async Task SignOut_FromTheMenu_EndsTheSession(string role, string home)
+    {
+        await Journey.SignInAsync(role);
+
+        await Journey.SignOutAsync();
+
+        await Page.GotoAsync(new Uri(App.BaseAddress, home).ToString());
+        await Journey.ExpectPathAsync("/logga-in");
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Logga ut" })).ToHaveCountAsync(0);
+    }
+
     [Test]
     public async Task SignIn_WithUnit_LandsOnRolePage()
     {

@@ -156,6 +156,63 @@ public sealed class IssueCertificateTests(Engine engine) : IntegrationTest(engin
         await IssueOk(Samples.Certificate(validFrom: "2026-08-15", validUntil: "2027-09-15", followUpOn: "2027-09-15"));
     }
 
+    [TestCase("9999-06-01", "9999-12-31", "9999-07-01", new[] { "validFrom" })]
+    [TestCase("9999-12-31", "9999-12-31", "9999-12-31", new[] { "validFrom" })]
+    [TestCase("2027-12-24", "2028-06-01", "2028-01-01", new[] { "validFrom" })]
+    [TestCase("0001-01-01", "9999-12-31", "2027-01-01", new[] { "validUntil" })]
+    [TestCase("0001-01-01", "0001-01-31", "0001-01-15", new[] { "validUntil" })]
+    public async Task Issue_DatesAtTheEndsOfTheCalendar_Give400NamingTheField(string from, string until, string followUp, string[] fields)
+    {
+        using var response = await Issue(Samples.Certificate(validFrom: from, validUntil: until, followUpOn: followUp));
+        var problem = await response.ReadJson();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem.ToJsonString());
+        Assert.That(problem.ErrorFields(), Is.EqualTo(fields));
+        Assert.That(await Count("certificates"), Is.EqualTo(0));
+    }
+
+    /// <summary>A line break in a name would reach the e-mail's To header; a NUL breaks PostgreSQL.</summary>
+    [TestCase("guardians[0].name", "Sara\r\nBcc: x@example.com")]
+    [TestCase("child.name", "Alva\nLind")]
+    [TestCase("careUnit.name", "Mottagning\u0000")]
+    [TestCase("measures[0].instructions", "Före lunch\u0000")]
+    [TestCase("measures[0].ifHarm", "Ring 112\u001b[2J")]
+    [TestCase("instructionGivenBy", "Sköterska \u0085på plats")]
+    public async Task Issue_ControlCharacters_Give400NamingTheField_AndStoreNothing(string path, string escaped)
+    {
+        var body = Samples.Certificate();
+        Set(body, path, System.Text.RegularExpressions.Regex.Unescape(escaped));
+
+        using var response = await Issue(body);
+        var problem = await response.ReadJson();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), problem.ToJsonString());
+        Assert.That(problem.ErrorFields(), Is.EqualTo(new[] { path }));
+        Assert.That(await Count("certificates"), Is.EqualTo(0));
+        Assert.That(await Count("guardians"), Is.EqualTo(0));
+    }
+
+    [Test]
+    public async Task Issue_TextsAreTrimmedAndNormalisedToNfc_LineBreaksKeptWhereTheyBelong()
+    {
+        var body = Samples.Certificate();
+        body["child"]!["name"] = "  A\u030Asa Lind ";
+        body["measures"]![0]!["instructions"] = "Före lunch.\r\nEfter lunch:\tkontroll.";
+
+        var id = await IssueOk(body);
+
+        using var read = await Client(Tokens.Clinician()).GetAsync($"/api/certificates/{id}");
+        var certificate = await read.ReadJson();
+        Assert.That(certificate["child"]!["name"]!.GetValue<string>(), Is.EqualTo("\u00C5sa Lind"));
+        Assert.That(certificate["measures"]![0]!["instructions"]!.GetValue<string>(), Is.EqualTo("Före lunch.\nEfter lunch:\tkontroll."));
+    }
+
+    [Test]
+    public async Task Issue_StartingThirteenMonthsAhead_IsAccepted()
+    {
+        await IssueOk(Samples.Certificate(validFrom: "2027-12-23", validUntil: "2028-06-01", followUpOn: "2028-01-01"));
+    }
+
     [Test]
     public async Task Issue_CertificateThatHasAlreadyExpired_IsRejected()
     {

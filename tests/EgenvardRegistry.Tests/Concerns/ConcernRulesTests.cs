@@ -54,7 +54,7 @@ public sealed class ConcernRulesTests
         var result = ConcernRules.Text(errors, "description", text, ConcernErrors.DescriptionRequired);
 
         Assert.That(result is not null, Is.EqualTo(allowed));
-        Assert.That(errors.All.Select(error => error.Code), allowed ? Is.Empty : Is.EqualTo(new[] { ConcernErrors.UnreadableCharacters }));
+        Assert.That(errors.All.Select(error => error.Code), allowed ? Is.Empty : Is.EqualTo(new[] { FreeText.UnreadableCharacters }));
     }
 
     [Test]

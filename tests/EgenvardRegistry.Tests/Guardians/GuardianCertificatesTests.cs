@@ -40,6 +40,32 @@ public sealed class GuardianCertificatesTests(Engine engine) : IntegrationTest(e
         Assert.That(theirs.Select(item => item!["id"]!.GetValue<string>()), Does.Not.Contain(older.ToString()));
     }
 
+    /// <summary>Guardians who have separated need not learn each other's personnummer or address from the registry.</summary>
+    [Test]
+    public async Task List_ShowsTheCallersOwnDetails_AndTheOtherGuardiansNameOnly()
+    {
+        var body = Samples.Certificate();
+        body["guardians"]!.AsArray().Add(new JsonObject
+        {
+            ["personnummer"] = Tokens.OtherGuardianPnr, ["name"] = "Olof Lind", ["email"] = "olof.lind@example.se",
+        });
+        await IssueOk(body);
+
+        var mine = (await List(Tokens.Guardian()))[0]!["guardians"]!.AsArray();
+        var theirs = (await List(Tokens.Guardian(Tokens.OtherGuardianPnr)))[0]!["guardians"]!.AsArray();
+
+        static (string Name, string? Pnr, string? Email) Row(JsonNode? g) =>
+            (g!["name"]!.GetValue<string>(), g["personnummer"]?.GetValue<string>(), g["email"]?.GetValue<string>());
+        Assert.That(mine.Select(Row), Is.EquivalentTo(new (string, string?, string?)[]
+        {
+            ("Sara Lind", Tokens.GuardianPnr, "sara.lind@example.se"), ("Olof Lind", null, null),
+        }));
+        Assert.That(theirs.Select(Row), Is.EquivalentTo(new (string, string?, string?)[]
+        {
+            ("Sara Lind", null, null), ("Olof Lind", Tokens.OtherGuardianPnr, "olof.lind@example.se"),
+        }));
+    }
+
     [Test]
     public async Task List_GuardianWithoutCertificates_GetsAnEmptyListAndTheLookIsAudited()
     {

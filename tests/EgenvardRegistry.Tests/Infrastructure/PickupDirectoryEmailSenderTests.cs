@@ -102,4 +102,23 @@ public sealed class PickupDirectoryEmailSenderTests
         Assert.That(exception!.IsTransient, Is.False);
         Assert.That(Directory.Exists(_folder) ? Directory.GetFileSystemEntries(_folder) : [], Is.Empty);
     }
+
+    /// <summary>
+    /// An internationalised address (RFC 6531) — a local part with å — is written like any other, readable back; it must
+    /// never escape as an exception that stops the reminder run at that row (System.Net.Mail's pickup folder did).
+    /// </summary>
+    [TestCase("åsa.lind@example.se")]
+    [TestCase("sara@exämple.se")]
+    public async Task Send_NonAsciiAddress_IsWrittenAndReadsBack(string address)
+    {
+        Assert.That(CertificateRulesAccepts(address), Is.True, "the registry stores such addresses");
+        var message = ReminderEmail.Compose(MailSamples.Reminder()) with { To = address };
+
+        await _sender.SendOneAsync(message);
+
+        var written = await MimeMessage.LoadAsync(Directory.GetFiles(_folder, "*.eml").Single());
+        Assert.That(written.To.Mailboxes.Single().Address, Is.EqualTo(address));
+    }
+
+    private static bool CertificateRulesAccepts(string address) => MailAddresses.IsValidEmail(address);
 }

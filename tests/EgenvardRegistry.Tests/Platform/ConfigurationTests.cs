@@ -15,6 +15,7 @@ public sealed class ConfigurationTests
     [TestCase("Auth:SigningKey", "too-short", "Auth:SigningKey")]
     [TestCase("Auth:SigningKey", "", "Auth:Authority")]
     [TestCase("Auth:Audience", "", "Auth:Audience")]
+    [TestCase("Auth:Authority", "https://idp.region.example.se", "not both")]
     [TestCase("Reminders:Cron", "every morning at seven", "Reminders:Cron")]
     [TestCase("Reminders:Cron", "0 0 7 * * ?", "Reminders:Cron must be a standard 5-field cron expression")]
     [TestCase("Reminders:Cron", "0 7 * *", "Reminders:Cron")]

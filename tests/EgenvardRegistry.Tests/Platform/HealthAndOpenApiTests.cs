@@ -81,16 +81,6 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
     }
 
     [Test]
-    public async Task InteractiveUi_IsServed()
-    {
-        using var response = await Client(null).GetAsync("/swagger/index.html");
-        var html = await response.Content.ReadAsStringAsync();
-
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(html, Does.Contain("swagger-ui"));
-    }
-
-    [Test]
     public async Task UnknownRoute_Returns404Problem()
     {
         using var response = await Client(Tokens.Admin()).GetAsync("/api/nothing-here");

@@ -103,6 +103,37 @@ public sealed class RateLimitTests(Engine engine)
         Assert.That(posted, Is.EqualTo(new[] { HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.TooManyRequests }));
     }
 
+    /// <summary>Every page that looks a child up by personnummer spends the same budget as the API's look-ups.</summary>
+    [TestCase("school", "/skola", "/skola", "Personnummer", "Measure")]
+    [TestCase("admin", "/admin", "/admin?handler=Search", "Personnummer", null)]
+    public async Task PageLookUps_HaveTheLookupLimit_ShowingThePageDoesNot(string role, string page, string action, string field,
+        string? measureField)
+    {
+        await using var pages = _app.WithWebHostBuilder(builder => builder.UseEnvironment("Development"));
+        var client = pages.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
+        using (var signedIn = await client.PostForm("/logga-in", await client.GetStringAsync("/logga-in"), ("Role", role), ("Unit", "")))
+        {
+            Assert.That(signedIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        }
+        var fields = new List<(string, string)> { (field, Samples.ChildPnr) };
+        if (measureField is not null)
+        {
+            fields.Add((measureField, "insulin"));
+        }
+
+        var shown = await client.GetPage(page);
+        var posted = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await client.PostForm(action, shown, fields);
+            posted.Add(response.StatusCode);
+        }
+        using var again = await client.GetAsync(page);
+
+        Assert.That(posted, Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "showing the page is not a look-up");
+    }
+
     [Test]
     public async Task Page_OverTheLimit_ShowsTheSwedishErrorPage_NotJson()
     {

@@ -30,6 +30,12 @@ public sealed class AuthOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         var hasKey = !string.IsNullOrEmpty(SigningKey);
+        if (hasKey && !string.IsNullOrWhiteSpace(Authority))
+        {
+            yield return new ValidationResult(
+                "Set either Auth:Authority (OIDC) or Auth:SigningKey (HS256 development tokens), not both: which tokens " +
+                "the service believes must not depend on which setting wins.", [nameof(Authority), nameof(SigningKey)]);
+        }
         if (!hasKey && string.IsNullOrWhiteSpace(Authority))
         {
             yield return new ValidationResult(

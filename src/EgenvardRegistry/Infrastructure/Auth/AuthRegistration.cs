@@ -63,8 +63,9 @@ public static class AuthRegistration
         }
         else
         {
+            // With no Auth:Issuer the issuer comes from the authority's metadata; it is always checked.
             jwt.Authority = options.Authority;
-            jwt.TokenValidationParameters.ValidateIssuer = !string.IsNullOrEmpty(options.Issuer);
+            jwt.TokenValidationParameters.ValidIssuer = string.IsNullOrEmpty(options.Issuer) ? null : options.Issuer;
         }
     }
 

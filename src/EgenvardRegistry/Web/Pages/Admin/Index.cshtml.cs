@@ -1,7 +1,9 @@
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Reminders;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace EgenvardRegistry.Web.Pages.Admin;
 
@@ -9,6 +11,7 @@ namespace EgenvardRegistry.Web.Pages.Admin;
 /// The region administrator's page: failed and pending reminders (retry one, or run the cycle now) and the audit log,
 /// searched by certificate id or, in a POST body so it never reaches a URL, by the child's personnummer.
 /// </summary>
+[EnableRateLimiting(RateLimits.LookupPosts)]
 public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycle, AuditStore audit, TimeProvider time)
     : RegistryPageModel(time)
 {

@@ -1,8 +1,10 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Verification;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace EgenvardRegistry.Web.Pages.Skola;
 
@@ -11,6 +13,7 @@ namespace EgenvardRegistry.Web.Pages.Skola;
 /// at a glance. The check is the API's (its rules and <see cref="VerificationStore"/>): only certificates shared with
 /// the unit count, and every check is audited.
 /// </summary>
+[EnableRateLimiting(RateLimits.LookupPosts)]
 public sealed class IndexModel(VerificationStore verifications, SchoolStore schools, TimeProvider time) : RegistryPageModel(time)
 {
     public static readonly FormField PersonnummerField = new(nameof(Personnummer), "Barnets personnummer");
