@@ -204,7 +204,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         Assert.That(html, Does.Contain("15 augusti 2026").And.Contain("14 augusti 2027").And.Contain("15 februari 2027"));
         Assert.That(html, Does.Contain("Barnet med stöd av personal").And.Contain("Vid känning").And.Contain("Kontakta diabetesmottagningen")
             .And.Contain("Diabetessköterska instruerar personal på plats."));
-        Assert.That(html, Does.Contain("class=\"button\" onclick=\"window.print()\"").And.Contain("class=\"no-print\""));
+        Assert.That(html, Does.Contain("class=\"button\" data-print").And.Contain("class=\"no-print\""));
         Assert.That(sharedSchool, Does.Contain(url).And.Not.Contain("20150312-****"));
         Assert.That(otherSchool.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
