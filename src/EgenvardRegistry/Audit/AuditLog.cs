@@ -48,6 +48,21 @@ public static class AuditActions
     /// <summary>A care unit's worklist of concerns.</summary>
     public const string ConcernWorklist = "concern.worklist";
 
+    /// <summary>A search of the unit directory (no child's data).</summary>
+    public const string UnitSearch = "unit.search";
+
+    /// <summary>An administrator's import of the unit directory.</summary>
+    public const string UnitImport = "unit.import";
+
+    /// <summary>A guardian read which units can see a certificate, and its consent history.</summary>
+    public const string ShareList = "share.list";
+
+    /// <summary>A guardian let a unit see a certificate (outcome ok), or it already could (unchanged).</summary>
+    public const string ShareAdd = "share.add";
+
+    /// <summary>A guardian withdrew a unit's access to a certificate (outcome ok), or it had none (unchanged).</summary>
+    public const string ShareWithdraw = "share.withdraw";
+
     /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
     public const string ForbiddenAttempt = "access.forbidden";
 
@@ -57,11 +72,12 @@ public static class AuditActions
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
         [CertificateRead, CertificateSearch, CertificateSearchCareRelationship, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
-            ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist];
+            ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist, UnitSearch, ShareList];
 
     public static readonly IReadOnlyList<string> Writes =
         [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
-            InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer];
+            InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer, UnitImport, ShareAdd,
+            ShareWithdraw];
 }
 
 /// <remarks>

@@ -123,6 +123,11 @@ public static class SwedishText
         AuditActions.ConcernRead => "Läste ärenden om egenvården",
         AuditActions.ConcernWorklist => "Visade vårdenhetens ärenden",
         AuditActions.ConcernAnswer => "Svarade på ärende om egenvården",
+        AuditActions.UnitSearch => "Sökte i enhetsregistret",
+        AuditActions.UnitImport => "Läste in enhetsregistret",
+        AuditActions.ShareList => "Visade vilka enheter som ser intyget",
+        AuditActions.ShareAdd => "Delade intyget med en förskola eller skola",
+        AuditActions.ShareWithdraw => "Slutade dela intyget med en förskola eller skola",
         _ => action,
     };
 
@@ -139,6 +144,8 @@ public static class SwedishText
         AuditOutcomes.PreconditionFailed => "Inaktuell version",
         Confirmations.SameMeasure => "Samma åtgärd",
         Confirmations.OtherMeasure => "En annan åtgärd",
+        Shares.ShareAuditOutcomes.Unchanged => "Ingen ändring",
+        Shares.ShareAuditOutcomes.NotActive => "Intyget är inte längre aktivt",
         _ => outcome,
     };
 
