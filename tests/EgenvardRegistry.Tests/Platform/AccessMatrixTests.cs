@@ -49,6 +49,11 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["concern-list"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Ok, NotFound, Ok],
         ["concern-worklist"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         ["concern-respond"] = [Unauthorized, Ok, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["units-search"] = [Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+        ["units-import"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ["shares-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
+        ["shares-add"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Created, NotFound, Forbidden],
+        ["shares-withdraw"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, NoContent, NotFound, Forbidden],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -90,6 +95,13 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         return (await response.ReadJson())["id"]!.GetValue<string>();
     }
 
+    /// <summary>Shares the certificate with a preschool from the directory, which the administrator imports first.</summary>
+    private async Task<HttpResponseMessage> ShareWithPreschool(HttpClient client, Guid certificateId)
+    {
+        await Client(Tokens.Admin()).ImportOk();
+        return await client.PostAsJsonAsync($"/api/guardians/me/certificates/{certificateId}/shares", new { unit = UnitSamples.Preschool });
+    }
+
     [TestCaseSource(nameof(Cells))]
     public async Task Endpoint_ByCaller_AnswersTheStatusInTheTable(string endpoint, string caller, HttpStatusCode expected)
     {
@@ -127,6 +139,11 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "concern-worklist" => await client.GetAsync("/api/care-units/me/concerns?status=open"),
             "concern-respond" => await client.PostAsJsonAsync($"/api/concerns/{await ReportConcernAsync(id)}/response",
                 new { text = "Vi ringer i dag.", reassessmentOn = (string?)null }),
+            "units-search" => await client.GetAsync("/api/units?query=skola"),
+            "units-import" => await client.Import(UnitSamples.Csv),
+            "shares-list" => await client.GetAsync($"/api/guardians/me/certificates/{id}/shares"),
+            "shares-add" => await ShareWithPreschool(client, id),
+            "shares-withdraw" => await client.DeleteAsync($"/api/guardians/me/certificates/{id}/shares/{Tokens.SchoolUnit}"),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
