@@ -8,8 +8,8 @@ namespace EgenvardRegistry.Units;
 
 /// <summary>
 /// The unit directory: school units and preschools by id, searched by name and municipality, filled by an
-/// administrator's import. Searches and imports are audited; a look-up of names by id is not, since it only labels
-/// units that an audited read of a certificate (or the caller's own sign-in) already named.
+/// administrator's import. Searches (who looked for what) and imports are audited. The list a form suggests, the same
+/// for everyone, and names looked up by id are not: they only label units an audited read of a certificate already named.
 /// </summary>
 public sealed class UnitStore(IDbConnectionFactory db, TimeProvider time)
 {
@@ -45,6 +45,18 @@ public sealed class UnitStore(IDbConnectionFactory db, TimeProvider time)
             return Audited.With<IReadOnlyList<Unit>>(units,
                 AuditEvent.By(caller, time.GetUtcNow(), AuditActions.UnitSearch, AuditOutcomes.Ok));
         }, cancellationToken);
+
+    /// <summary>The first units by name, for a form to suggest; the same list for everyone, so not audited.</summary>
+    public async Task<IReadOnlyList<Unit>> ListAsync(int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        return [.. await connection.QueryAsync<Unit>(new CommandDefinition($"""
+            SELECT {UnitColumns}
+            FROM units u
+            ORDER BY u.name_folded {db.Dialect.CodePointOrder}, u.municipality_folded {db.Dialect.CodePointOrder}, u.id
+            LIMIT @Limit
+            """, new { Limit = limit }, cancellationToken: cancellationToken))];
+    }
 
     /// <summary>The directory's entries for these ids; an id the directory lacks is left out.</summary>
     public async Task<IReadOnlyDictionary<string, Unit>> FindAsync(IEnumerable<string> ids, CancellationToken cancellationToken)
