@@ -18,7 +18,7 @@ public static class UnitErrors
     public static readonly ErrorCode NoUnitByThatName = new("unit.name.not-found", "No unit in the directory has this name.");
 
     /// <summary>A page's unit picker found several units, or only partial matches; the person picks one.</summary>
-    public static readonly ErrorCode PickOne = new("unit.name.pick-one", "Several units match, or none exactly; pick one.");
+    public static readonly ErrorCode PickOne = new("unit.name.pick-one", "Pick the unit you mean among the matches.");
 
     /// <summary>Argument: the longest query allowed.</summary>
     public static readonly ErrorCode QueryTooLong = new("units.query.too-long", "At most {0} characters.");

@@ -102,7 +102,7 @@ public static class SwedishMessages
         [UnitErrors.NotAUnitId] = "Ange enhetens namn, eller en skolenhetskod (8 siffror) eller en förskolas id (F och 7 tecken).",
         [UnitErrors.NotInDirectory] = "Enheten finns inte i enhetsregistret. Skriv namnet och välj bland träffarna.",
         [UnitErrors.NoUnitByThatName] = "Ingen förskola eller skola i enhetsregistret heter så. Skriv en del av namnet eller kommunen.",
-        [UnitErrors.PickOne] = "Flera enheter passar, eller ingen exakt. Välj en av enheterna nedanför fältet.",
+        [UnitErrors.PickOne] = "Välj vilken enhet du menar bland träffarna nedanför fältet.",
         [UnitErrors.QueryTooLong] = "Skriv högst {0} tecken.",
         [UnitErrors.LimitOutOfRange] = "Ange ett heltal mellan 1 och {0}.",
         [UnitErrors.FileEmpty] = "Filen är tom: den behöver en rubrikrad och en rad per enhet.",

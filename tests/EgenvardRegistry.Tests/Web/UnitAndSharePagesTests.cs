@@ -76,7 +76,7 @@ public sealed partial class UnitAndSharePagesTests(Engine engine) : IntegrationT
 
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await Count("certificates"), Is.EqualTo(0));
-        Pages.AssertFieldError(html, "Form_SharedWith_0_", "Flera enheter passar, eller ingen exakt.");
+        Pages.AssertFieldError(html, "Form_SharedWith_0_", "Välj vilken enhet du menar bland träffarna nedanför fältet.");
         Assert.That(html, Does.Contain("Välj Solrosens förskola, Västerås").And.Contain("Välj Örnens förskola, Västerås"));
         Assert.That(html, Does.Match("formaction=\"/vard/nytt\\?(?=[^\"]*handler=PickUnit)(?=[^\"]*index=0)(?=[^\"]*unit=F1980002)[^\"]*\""));
 
@@ -172,7 +172,7 @@ public sealed partial class UnitAndSharePagesTests(Engine engine) : IntegrationT
         using var partial = await guardian.PostForm($"/vardnadshavare/intyg/{id}?handler=Add", page, ("Unit", "västerås förskola"));
         var choices = await partial.ReadPage();
         Assert.That(partial.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Pages.AssertFieldError(choices, "Unit", "Välj en av enheterna nedanför fältet.");
+        Pages.AssertFieldError(choices, "Unit", "Välj vilken enhet du menar bland träffarna nedanför fältet.");
         Assert.That(choices, Does.Contain("Dela med Solrosens förskola, Västerås").And.Contain("Dela med Örnens förskola, Västerås"));
         Assert.That(await SharedWith(id), Is.EqualTo(new[] { Tokens.SchoolUnit }));
 
