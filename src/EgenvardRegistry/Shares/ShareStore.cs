@@ -107,7 +107,8 @@ public sealed class ShareStore(IDbConnectionFactory db, TimeProvider time)
                 return Audited.With(new ShareResult(ShareOutcome.NotFound),
                     AuditEvent.By(caller, now, action, refusal, certificateId, certificate?.ChildId));
             }
-            if (change == ConsentChanges.Add
+            // A unit that already sees the certificate is unchanged below, even one the directory no longer has.
+            if (change == ConsentChanges.Add && !certificate!.SharedWith.Contains(unit.Value)
                 && (await UnitStore.FindAsync(connection, transaction, db.Dialect, [unit.Value], cancellationToken)).Count == 0)
             {
                 return Audited.With(new ShareResult(ShareOutcome.UnknownUnit),

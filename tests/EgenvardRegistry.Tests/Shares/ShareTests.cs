@@ -191,14 +191,16 @@ public sealed class ShareTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
-    public async Task Guardian_CanWithdrawAUnitTheDirectoryLacks()
+    public async Task Guardian_CanWithdrawAUnitTheDirectoryLacks_AndAddingItAgainIsUnchanged()
     {
         var id = await IssueOk(Samples.Certificate(sharedWith: ["11112222"]));
 
         var before = await Shares(id);
+        using var again = await Add(id, "11112222");
         using var withdrawn = await Withdraw(id, "11112222");
 
         Assert.That(before["units"]![0]!["name"], Is.Null, "not in the directory");
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "it already sees the certificate");
         Assert.That(withdrawn.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(await Count("certificate_shares"), Is.EqualTo(0));
     }
