@@ -50,7 +50,7 @@ public static class BackupCommand
             error.WriteLine("""
                 backup: the registry is on PostgreSQL (Database:Provider), and this command copies only the embedded SQLite
                 database. Back PostgreSQL up with its own tools, while the service runs:
-                  pg_dump --format=custom --schema=public --schema=hangfire --file=registry.dump "postgresql://…/registry"
+                  pg_dump --format=custom --schema=public --schema=hangfire --file=registry.dump "postgresql://USER@HOST/DATABASE"
                 and restore with pg_restore (see the README, "Running in production", "Backups").
                 """);
             return Failed;
