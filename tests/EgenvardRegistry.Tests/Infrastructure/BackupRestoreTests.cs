@@ -156,7 +156,7 @@ public sealed class BackupRestoreTests(Engine engine)
             foreach (var write in before)
             {
                 Assert.That(restoredCertificates.GetValueOrDefault(write.Id),
-                    Is.EqualTo(new Parts(write.Measures, write.Guardians, Shares: 1, History: 1, IssueEvents: 1)),
+                    Is.EqualTo(new Parts(write.Measures, write.Guardians, Shares: 1, ShareConsents: 1, History: 1, IssueEvents: 1)),
                     $"certificate {write.Id}, acknowledged before the backup began");
             }
             foreach (var write in after)
@@ -281,12 +281,13 @@ public sealed class BackupRestoreTests(Engine engine)
                    (SELECT COUNT(*) FROM certificate_measures m WHERE m.certificate_id = c.id) AS Measures,
                    (SELECT COUNT(*) FROM certificate_guardians g WHERE g.certificate_id = c.id) AS Guardians,
                    (SELECT COUNT(*) FROM certificate_shares s WHERE s.certificate_id = c.id) AS Shares,
+                   (SELECT COUNT(*) FROM share_consents sc WHERE sc.certificate_id = c.id) AS ShareConsents,
                    (SELECT COUNT(*) FROM certificate_history h WHERE h.certificate_id = c.id) AS History,
                    (SELECT COUNT(*) FROM audit_events a WHERE a.certificate_id = c.id AND a.action = 'certificate.issue') AS IssueEvents
             FROM certificates c
             """);
         return rows.ToDictionary(row => Guid.Parse(row.Id),
-            row => new Parts(row.Measures, row.Guardians, row.Shares, row.History, row.IssueEvents));
+            row => new Parts(row.Measures, row.Guardians, row.Shares, row.ShareConsents, row.History, row.IssueEvents));
     }
 
     private static async Task<List<AuditEventRow>> AuditEvents(TestDatabase database)
@@ -320,7 +321,7 @@ public sealed class BackupRestoreTests(Engine engine)
 
     private sealed record Issued(Guid Id, long Started, long Acknowledged, int Measures, int Guardians);
 
-    private sealed record Parts(long Measures, long Guardians, long Shares, long History, long IssueEvents);
+    private sealed record Parts(long Measures, long Guardians, long Shares, long ShareConsents, long History, long IssueEvents);
 
     /// <summary>Settable properties: Dapper maps PostgreSQL's bigint counts and SQLite's integers alike.</summary>
     private sealed class CertificateRow
@@ -329,6 +330,7 @@ public sealed class BackupRestoreTests(Engine engine)
         public long Measures { get; set; }
         public long Guardians { get; set; }
         public long Shares { get; set; }
+        public long ShareConsents { get; set; }
         public long History { get; set; }
         public long IssueEvents { get; set; }
     }
