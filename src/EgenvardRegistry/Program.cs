@@ -52,6 +52,14 @@ if (args is ["mint-token", .. var tokenArguments])
     return;
 }
 
+if (args is ["backup", .. var backupArguments])
+{
+    // `dotnet run -- backup PATH [--force]`: an online copy of the SQLite database, safe while the service runs.
+    Environment.ExitCode = BackupCommand.Run(
+        builder.Configuration, builder.Environment.ContentRootPath, backupArguments, Console.Out, Console.Error);
+    return;
+}
+
 var app = builder.Build();
 await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime.ApplicationStopping);
 if (args.Contains("--seed-demo")) await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);

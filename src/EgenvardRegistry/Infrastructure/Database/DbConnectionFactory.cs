@@ -18,15 +18,28 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
 
     public SqliteConnectionFactory(string connectionString, string contentRoot)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true };
-        if (builder.DataSource != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+        var builder = Resolve(connectionString, contentRoot);
+        if (!IsInMemory(builder))
         {
-            // A relative path is relative to the content root, so `dotnet run` finds the same file from anywhere.
-            builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
             Directory.CreateDirectory(Path.GetDirectoryName(builder.DataSource)!);
         }
         _connectionString = builder.ToString();
     }
+
+    /// <summary>The connection string with foreign keys on and a relative file path made absolute.</summary>
+    /// <remarks>A relative path is relative to the content root, so `dotnet run` finds the same file from anywhere.</remarks>
+    public static SqliteConnectionStringBuilder Resolve(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true };
+        if (!IsInMemory(builder))
+        {
+            builder.DataSource = Path.GetFullPath(builder.DataSource, contentRoot);
+        }
+        return builder;
+    }
+
+    public static bool IsInMemory(SqliteConnectionStringBuilder builder) =>
+        builder.DataSource == ":memory:" || builder.Mode == SqliteOpenMode.Memory;
 
     public SqlDialect Dialect => SqlDialect.Sqlite;
 
