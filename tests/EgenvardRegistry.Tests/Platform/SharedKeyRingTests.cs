@@ -13,7 +13,8 @@ namespace EgenvardRegistry.Tests.Platform;
 /// Several nodes on one database, behind one load balancer: they share the Data Protection key ring through the
 /// registry database, so a form rendered by one node posts to another (anti-forgery passes), a sign-in cookie from one
 /// opens pages on the other, and both still work after every node has restarted. A node with a ring of its own (a key
-/// folder, another application name) refuses them, which is what happened before the ring was shared.
+/// folder, another application name) refuses them, which is what happened before the ring was shared. With a certificate
+/// the keys are stored encrypted, and a node that cannot decrypt them does not start or signs everyone out once.
 /// Each test has a database of its own and starts and stops its nodes (in Development, where <c>/logga-in</c> exists).
 /// </summary>
 [TestFixture(Engine.Sqlite)]
@@ -124,11 +125,7 @@ public sealed class SharedKeyRingTests(Engine engine)
     [Test]
     public async Task WithACertificate_KeysAreEncryptedAtRest_AndStillSharedAcrossNodesAndRestarts()
     {
-        var withCertificate = new Dictionary<string, string?>
-        {
-            ["DataProtection:CertificatePath"] = WriteCertificate("key-ring.pfx"),
-            ["DataProtection:CertificatePassword"] = CertificatePassword,
-        };
+        var withCertificate = Certificate(WriteCertificate("key-ring.pfx"));
         var jar = new CookieContainer();
         using (var a = Start(withCertificate).Browser(jar))
         using (var b = Start(withCertificate).Browser(jar))
@@ -141,27 +138,58 @@ public sealed class SharedKeyRingTests(Engine engine)
 
         await StopAll();
         using var restarted = Start(withCertificate).Browser(jar);
-        Assert.That(await restarted.GetPage("/vard"), Does.Contain("Karin Berg"), "a restarted node decrypts the stored key");
-        using var withoutCertificate = Start().Browser(jar);
-        using var refused = await withoutCertificate.GetAsync("/vard");
 
+        Assert.That(await restarted.GetPage("/vard"), Does.Contain("Karin Berg"), "a restarted node decrypts the stored key");
         Assert.That(stored, Does.Contain("<EncryptedData").And.Contain("EncryptedXmlDecryptor"));
         Assert.That(stored, Does.Not.Contain("<masterKey"), "the key's secret is not stored in the clear");
-        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "a node without the certificate cannot use the key");
-        Assert.That(refused.Headers.Location?.AbsolutePath, Is.EqualTo("/logga-in"));
+        Assert.That(await KeyRows(), Is.EqualTo(new[] { stored }));
     }
 
     [Test]
-    public async Task Start_WithACertificateAndTheWrongPassword_FailsNamingTheSetting()
+    public async Task ReplacingTheCertificate_SignsEveryoneOutOnce_AndTheNewKeyIsEncryptedToTheNewOne()
+    {
+        var jar = new CookieContainer();
+        using (var a = Start(Certificate(WriteCertificate("old.pfx"))).Browser(jar))
+        {
+            using var signedIn = await SignIn(formFrom: a, postTo: a);
+            Assert.That(signedIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        }
+        var oldKey = (await KeyRows()).Single();
+        await StopAll();
+
+        using var b = Start(Certificate(WriteCertificate("new.pfx"))).Browser(jar);
+        using var signedOut = await b.GetAsync("/vard");
+        using var signedInAgain = await SignIn(formFrom: b, postTo: b);
+
+        Assert.That(signedOut.Headers.Location?.AbsolutePath, Is.EqualTo("/logga-in"), "the old key is unreadable now");
+        Assert.That(signedInAgain.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(await b.GetPage("/vard"), Does.Contain("Karin Berg"));
+        var keys = await KeyRows();
+        Assert.That(keys, Has.Count.EqualTo(2).And.Contains(oldKey));
+        Assert.That(keys[1], Does.Contain("<EncryptedData").And.Not.Contain("<masterKey"));
+    }
+
+    [Test]
+    public async Task ANodeWithoutTheCertificate_DoesNotStart_OnAnEncryptedKeyRing_NorAddsAKeyInTheClear()
+    {
+        Start(Certificate(WriteCertificate("key-ring.pfx")));
+        var stored = await KeyRows();
+
+        Assert.That(() => Start(), Throws.InvalidOperationException.With.Message.Contains("DataProtection:CertificatePath is not set"));
+        Assert.That(await KeyRows(), Is.EqualTo(stored));
+    }
+
+    [TestCase("not-the-password", true, "DataProtection:CertificatePath could not be opened as a PFX")]
+    [TestCase(CertificatePassword, false, "DataProtection:CertificatePath must hold an RSA certificate with its private key")]
+    public async Task Start_WithACertificateItCannotUse_FailsNamingTheSetting(string password, bool withPrivateKey, string message)
     {
         await using var node = new RegistryApp(_database, new Dictionary<string, string?>
         {
-            ["DataProtection:CertificatePath"] = WriteCertificate("key-ring.pfx"),
-            ["DataProtection:CertificatePassword"] = "not-the-password",
+            ["DataProtection:CertificatePath"] = WriteCertificate("key-ring.pfx", withPrivateKey),
+            ["DataProtection:CertificatePassword"] = password,
         }, environment: "Development");
 
-        Assert.That(() => node.Server, Throws.InstanceOf<OptionsValidationException>()
-            .With.Message.Contains("DataProtection:CertificatePath could not be opened"));
+        Assert.That(() => node.Server, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains(message));
     }
 
     /// <summary>Starts a node on the test's database: it migrates, then reads the key ring (the first node makes a key).</summary>
@@ -200,16 +228,23 @@ public sealed class SharedKeyRingTests(Engine engine)
         return [.. await connection.QueryAsync<string>("SELECT xml FROM data_protection_keys ORDER BY id")];
     }
 
-    /// <summary>A self-signed RSA certificate with its private key, as the PFX an operator would mount.</summary>
-    private string WriteCertificate(string name)
+    private static Dictionary<string, string?> Certificate(string path) => new()
+    {
+        ["DataProtection:CertificatePath"] = path,
+        ["DataProtection:CertificatePassword"] = CertificatePassword,
+    };
+
+    /// <summary>A self-signed RSA certificate, with its private key unless told otherwise, as the PFX an operator would mount.</summary>
+    private string WriteCertificate(string name, bool withPrivateKey = true)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=EgenvardRegistry key ring", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        // Fixed dates: Data Protection does not check them, and no test may depend on today's.
+        // Dates long past: Data Protection does not check them, and no test may depend on today's.
         using var certificate = request.CreateSelfSigned(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero),
-            new DateTimeOffset(2099, 12, 31, 0, 0, 0, TimeSpan.Zero));
+            new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        using var exported = withPrivateKey ? null : X509CertificateLoader.LoadCertificate(certificate.RawData);
         var path = Path.Combine(_folder, name);
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx, CertificatePassword));
+        File.WriteAllBytes(path, (exported ?? certificate).Export(X509ContentType.Pfx, CertificatePassword));
         return path;
     }
 }

@@ -26,6 +26,7 @@ public static class KeyRingRegistration
         // settings are read here; one the validation above refuses is left out, and the start stops on it anyway.
         var options = configuration.GetSection(KeyRingOptions.Section).Get<KeyRingOptions>() ?? new KeyRingOptions();
         options.ResolvePaths(environment.ContentRootPath);
+        services.AddHostedService<KeyRingCheck>(); // before AddDataProtection's own hosted service, which makes the first key
         var protection = services.AddDataProtection().SetApplicationName(options.ApplicationName);
         if (string.IsNullOrWhiteSpace(options.KeyFolder))
         {
