@@ -57,6 +57,21 @@ public static class AuditActions
     /// <summary>A certificate's recorded follow-ups.</summary>
     public const string FollowUpRead = "follow-up.read";
 
+    /// <summary>A search of the unit directory (no child's data).</summary>
+    public const string UnitSearch = "unit.search";
+
+    /// <summary>An administrator's import of the unit directory.</summary>
+    public const string UnitImport = "unit.import";
+
+    /// <summary>A guardian read which units can see a certificate, and its consent history.</summary>
+    public const string ShareList = "share.list";
+
+    /// <summary>A guardian let a unit see a certificate (outcome ok), or it already could (unchanged).</summary>
+    public const string ShareAdd = "share.add";
+
+    /// <summary>A guardian withdrew a unit's access to a certificate (outcome ok), or it had none (unchanged).</summary>
+    public const string ShareWithdraw = "share.withdraw";
+
     /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
     public const string ForbiddenAttempt = "access.forbidden";
 
@@ -66,11 +81,13 @@ public static class AuditActions
     /// </summary>
     public static readonly IReadOnlyList<string> Reads =
         [CertificateRead, CertificateSearch, CertificateSearchCareRelationship, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
-            ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist, RenewalWorklist, FollowUpRead];
+            ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist, RenewalWorklist, FollowUpRead,
+            UnitSearch, ShareList];
 
     public static readonly IReadOnlyList<string> Writes =
         [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
-            InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer, FollowUpRecord];
+            InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer, FollowUpRecord, UnitImport,
+            ShareAdd, ShareWithdraw];
 }
 
 /// <remarks>

@@ -1,3 +1,4 @@
+using EgenvardRegistry.Identifiers;
 using EgenvardRegistry.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
@@ -31,7 +32,9 @@ public sealed class ForbiddenAttemptAuditor(AuditStore audit) : IAuthorizationMi
         var unit = role switch
         {
             Roles.Clinician => user.FindFirst(ClaimNames.CareUnit)?.Value,
-            Roles.School => user.FindFirst(ClaimNames.SchoolUnit)?.Value,
+            Roles.School => UnitId.TryParse(user.FindFirst(ClaimNames.SchoolUnit)?.Value, out var school)
+                ? school.Value
+                : user.FindFirst(ClaimNames.SchoolUnit)?.Value,
             _ => null,
         };
         return audit.RecordForbiddenAttemptAsync(role, user.FindFirst(ClaimNames.Subject)?.Value ?? "none", unit, certificateId,

@@ -54,10 +54,11 @@ public static class CertificateErrors
         new("care-unit.phone.required", "Required: the school calls this number when the egenvård does not work.");
     public static readonly ErrorCode NotAPhoneNumber = new("care-unit.phone.invalid", "Not a phone number (digits, spaces, '-', '+', parentheses).");
 
-    public static readonly ErrorCode TooManySchoolUnits = new("shared-with.too-many", $"At most {CertificateRules.MaxSharedWith} school units.");
+    public static readonly ErrorCode TooManySchoolUnits = new("shared-with.too-many", $"At most {CertificateRules.MaxSharedWith} units.");
 
-    /// <summary>Argument: the code's position in the list, counted from 1.</summary>
-    public static readonly ErrorCode NotASchoolUnit = new("shared-with.invalid", "Not a school unit code (8 digits).");
+    /// <summary>Argument: the unit's position in the list, counted from 1.</summary>
+    public static readonly ErrorCode NotASchoolUnit = new("shared-with.invalid",
+        "Not a unit id: a skolenhetskod (8 digits) or a preschool id (F, the 4-digit municipality code and 3 digits or capital letters).");
 
     // One English sentence has always answered both; the pages tell the two apart. Argument: the longest reason allowed.
     public static readonly ErrorCode RevocationReasonRequired =

@@ -261,14 +261,13 @@ public static class CertificateRules
         }
         for (var i = 0; i < (codes?.Count ?? 0); i++)
         {
-            var code = codes![i]?.Trim();
-            if (!SchoolUnitCode.IsValid(code))
+            if (!UnitId.TryParse(codes![i], out var unit))
             {
                 errors.Add($"sharedWith[{i}]", CertificateErrors.NotASchoolUnit, i + 1);
             }
-            else if (!shares.Contains(code!))
+            else if (!shares.Contains(unit.Value))
             {
-                shares.Add(code!);
+                shares.Add(unit.Value);
             }
         }
         return shares;

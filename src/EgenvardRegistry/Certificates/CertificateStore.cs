@@ -5,6 +5,7 @@ using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Instructions;
+using EgenvardRegistry.Shares;
 
 namespace EgenvardRegistry.Certificates;
 
@@ -28,7 +29,8 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         var now = time.GetUtcNow();
         return await db.RunAuditedAsync(async transaction =>
         {
-            var (id, childId) = await InsertAsync(transaction, input, caller, now, replaces: null, cancellationToken);
+            var (id, childId) = await InsertAsync(transaction, input, caller, now, replaces: null, ConsentBases.AtGuardiansRequest,
+                cancellationToken);
             await History(transaction, id, 1, CertificateStatus.Active, HistoryChange.Issued, now, caller, null, cancellationToken);
             var issued = await LoadOneAsync(transaction, id, cancellationToken);
             return Audited.With(issued!, AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId));
@@ -80,7 +82,10 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
                 return Refused(caller, now, AuditActions.CertificateRenew,
                     ChangeResult.Conflict("The certificate changed while it was being renewed."), id, old);
             }
-            var (newId, childId) = await InsertAsync(transaction, renewal, caller, now, replaces: id, cancellationToken);
+            // Units the clinician lists are shared at the guardian's request; left out, the renewed certificate's current
+            // units (after any the guardian withdrew) are carried over.
+            var (newId, childId) = await InsertAsync(transaction, renewal, caller, now, replaces: id,
+                request.SharedWith is null ? ConsentBases.CarriedOver : ConsentBases.AtGuardiansRequest, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE certificates SET replaced_by = @NewId WHERE id = @Id",
                 new { NewId = newId, Id = id }, transaction, cancellationToken: cancellationToken));
@@ -187,8 +192,9 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             """, new { Id = id, Version = version, Status = status, Change = change, At = at, By = caller.HsaId ?? caller.Id, Reason = reason },
             transaction, cancellationToken: cancellationToken));
 
+    /// <param name="consentBasis">What the consent events of the certificate's units say about why they see it.</param>
     private static async Task<(Guid Id, Guid ChildId)> InsertAsync(DbTransaction transaction, NewCertificate input, Caller caller,
-        DateTimeOffset now, Guid? replaces, CancellationToken cancellationToken)
+        DateTimeOffset now, Guid? replaces, string consentBasis, CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
         var childId = await connection.QuerySingleAsync<Guid>(new CommandDefinition("""
@@ -266,6 +272,8 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             "INSERT INTO certificate_shares (certificate_id, school_unit) VALUES (@CertificateId, @SchoolUnit)",
             input.SharedWith.Select(unit => new { CertificateId = id, SchoolUnit = unit }).ToList(),
             transaction, cancellationToken: cancellationToken));
+        await ShareStore.RecordAsync(transaction, id, input.SharedWith, ConsentChanges.Add, consentBasis,
+            new ConsentActor(Roles.Clinician, caller.HsaId ?? caller.Id, caller.Name), now, cancellationToken);
         return (id, childId);
     }
 }

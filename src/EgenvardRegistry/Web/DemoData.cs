@@ -2,13 +2,15 @@ using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Units;
 
 namespace EgenvardRegistry.Web;
 
 /// <summary>
-/// <c>dotnet run -- --seed-demo</c>: a few made-up certificates for the demo identities of the development sign-in, issued
-/// (and one revoked) by a demo clinician through <see cref="CertificateStore"/>, so their history and audit are real.
-/// A child that already has a certificate is skipped, so seeding twice adds nothing.
+/// <c>dotnet run -- --seed-demo</c>: a few units in the unit directory, so the pages show names, and made-up certificates
+/// for the demo identities of the development sign-in, issued (and one revoked) by a demo clinician through
+/// <see cref="CertificateStore"/>, so their history and audit are real. A child that already has a certificate is
+/// skipped, and the directory import changes nothing the second time, so seeding twice adds nothing.
 /// </summary>
 public static partial class DemoData
 {
@@ -16,6 +18,7 @@ public static partial class DemoData
     public const string SchoolUnit = "12345678";
     public const string OtherSchoolUnit = "87654321";
     public const string GuardianPnr = "198204112380";
+    public const string Preschool = "F1980001";
 
     private const string OtherGuardianPnr = "198502145678";
 
@@ -45,6 +48,9 @@ public static partial class DemoData
             new("201706302344", "Omar Demo-Berg", OtherGuardianPnr, "Leila Demo-Berg", "leila.demo-berg@example.se",
                 "seizure-medication", fromTwoMonthsAgo, fromTwoMonthsAgo.AddMonths(12), OtherSchoolUnit),
         ];
+
+        // The directory first, so the pages name the demo units; importing it again changes nothing.
+        await services.GetRequiredService<UnitStore>().ImportAsync(Units, DemoAdmin(), cancellationToken);
 
         var added = 0;
         foreach (var certificate in demo)
@@ -79,6 +85,22 @@ public static partial class DemoData
         return new Caller(Roles.Clinician, claims[ClaimNames.Subject], claims[ClaimNames.Name], claims[ClaimNames.HsaId],
             CareUnit, null, null, claims[ClaimNames.Profession]);
     }
+
+    private static Caller DemoAdmin()
+    {
+        var claims = DevTokens.Defaults[Roles.Admin];
+        return new Caller(Roles.Admin, claims[ClaimNames.Subject], claims[ClaimNames.Name], null, null, null, null, null);
+    }
+
+    /// <summary>The demo sign-in's school unit, the other demo school, two preschools and a fritidshem.</summary>
+    private static readonly IReadOnlyList<Unit> Units =
+    [
+        new(SchoolUnit, "Solbackaskolan", UnitKinds.Skola, "Västerås", "Västerås stad", "expedition.solbacka@example.se"),
+        new(OtherSchoolUnit, "Ängsskolan", UnitKinds.Skola, "Eskilstuna", "Eskilstuna kommun", null),
+        new(Preschool, "Solrosens förskola", UnitKinds.Forskola, "Västerås", "Västerås stad", null),
+        new("F1980002", "Örnens förskola", UnitKinds.Forskola, "Västerås", "Förskolan Örnen AB", null),
+        new("12340001", "Solbackaskolans fritidshem", UnitKinds.Fritidshem, "Västerås", "Västerås stad", null),
+    ];
 
     private static IssueCertificateRequest Request(DemoCertificate demo) => new(
         new PersonInput(demo.ChildPnr, demo.ChildName),

@@ -2,7 +2,8 @@ namespace EgenvardRegistry.Web;
 
 /// <summary>
 /// One labelled form field for <c>Pages/Shared/_Field.cshtml</c>: an input, a text area (<see cref="Multiline"/>) or a
-/// select (<see cref="Options"/>, value → text), with its hint and errors tied to it by <c>aria-describedby</c>.
+/// select (<see cref="Options"/>, value → text), with its hint and errors tied to it by <c>aria-describedby</c>; an input
+/// may suggest the values of a <c>&lt;datalist&gt;</c> on the page (<see cref="DataList"/>, its id).
 /// </summary>
 public sealed record FieldView(
     string Name,
@@ -14,7 +15,8 @@ public sealed record FieldView(
     bool Multiline = false,
     IReadOnlyDictionary<string, string>? Options = null,
     string? Autocomplete = null,
-    string? InputMode = null)
+    string? InputMode = null,
+    string? DataList = null)
 {
     public string Id => IdFor(Name);
 

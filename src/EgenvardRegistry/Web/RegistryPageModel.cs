@@ -23,11 +23,11 @@ public abstract class RegistryPageModel(TimeProvider time) : PageModel
     /// <summary>A labelled field with its hint and its errors from <see cref="Errors"/>, for <c>_Field</c>.</summary>
     public FieldView Field(string name, string label, string? value, string? hint = null, string type = "text",
         bool multiline = false, IReadOnlyDictionary<string, string>? options = null, string? autocomplete = null,
-        string? inputMode = null) =>
-        new(name, label, value, Errors.For(name), hint, type, multiline, options, autocomplete, inputMode);
+        string? inputMode = null, string? dataList = null) =>
+        new(name, label, value, Errors.For(name), hint, type, multiline, options, autocomplete, inputMode, dataList);
 
     public FieldView Field(FormField field, string? value, string? hint = null, string type = "text",
         bool multiline = false, IReadOnlyDictionary<string, string>? options = null, string? autocomplete = null,
-        string? inputMode = null) =>
-        Field(field.Name, field.Label, value, hint, type, multiline, options, autocomplete, inputMode);
+        string? inputMode = null, string? dataList = null) =>
+        Field(field.Name, field.Label, value, hint, type, multiline, options, autocomplete, inputMode, dataList);
 }

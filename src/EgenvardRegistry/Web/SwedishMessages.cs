@@ -11,6 +11,7 @@ using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Renewals;
 using EgenvardRegistry.Schools;
+using EgenvardRegistry.Units;
 using EgenvardRegistry.Web.Pages.Vard;
 
 namespace EgenvardRegistry.Web;
@@ -62,8 +63,8 @@ public static class SwedishMessages
         [CertificateErrors.CareUnitNameRequired] = "Ange vårdenhetens namn.",
         [CertificateErrors.CareUnitPhoneRequired] = "Ange vårdenhetens telefonnummer: skolan ringer det när egenvården inte fungerar.",
         [CertificateErrors.NotAPhoneNumber] = "Ange ett telefonnummer med siffror (mellanslag, -, + och parenteser går bra).",
-        [CertificateErrors.TooManySchoolUnits] = $"Ange högst {CertificateRules.MaxSharedWith} skolenheter.",
-        [CertificateErrors.NotASchoolUnit] = "Skolenhetskod nummer {0} är inte en skolenhetskod (8 siffror).",
+        [CertificateErrors.TooManySchoolUnits] = $"Ange högst {CertificateRules.MaxSharedWith} förskolor och skolor.",
+        [CertificateErrors.NotASchoolUnit] = "Enhet nummer {0} är varken en skolenhetskod (8 siffror) eller en förskolas id (F och 7 tecken).",
         [CertificateErrors.RevocationReasonRequired] = "Ange varför intyget återkallas.",
         [CertificateErrors.RevocationReasonTooLong] = "Skriv högst {0} tecken.",
         [CertificateErrors.CareRelationshipBlank] = "Beskriv din vårdrelation med barnet (högst {0} tecken).",
@@ -107,6 +108,29 @@ public static class SwedishMessages
         [RenewalErrors.DoneOnRequired] = "Ange datum för uppföljningen.",
         [RenewalErrors.DoneOnInFuture] = "Datumet kan inte vara senare än i dag.",
         [RenewalErrors.DoneOnBeforeIssue] = "Datumet kan inte vara före den dag intyget utfärdades ({0}).",
+        [UnitErrors.UnitRequired] = "Ange förskolan eller skolan.",
+        [UnitErrors.NotAUnitId] = "Ange enhetens namn, eller en skolenhetskod (8 siffror) eller en förskolas id (F och 7 tecken).",
+        [UnitErrors.NotInDirectory] = "Enheten finns inte i enhetsregistret. Skriv namnet och välj bland träffarna.",
+        [UnitErrors.NoUnitByThatName] = "Ingen förskola eller skola i enhetsregistret heter så. Skriv en del av namnet eller kommunen.",
+        [UnitErrors.PickOne] = "Välj vilken enhet du menar bland träffarna nedanför fältet.",
+        [UnitErrors.QueryTooLong] = "Skriv högst {0} tecken.",
+        [UnitErrors.LimitOutOfRange] = "Ange ett heltal mellan 1 och {0}.",
+        [UnitErrors.FileEmpty] = "Filen är tom: den behöver en rubrikrad och en rad per enhet.",
+        [UnitErrors.FileHasNoUnits] = "Filen har en rubrikrad men inga enheter.",
+        [UnitErrors.FileTooLong] = "Högst {0} enheter i en fil.",
+        [UnitErrors.MoreErrors] = "De första {0} felen visas; det finns fler.",
+        [UnitErrors.ColumnMissing] = "Rubrikraden saknar kolumnen {0}.",
+        [UnitErrors.ColumnUnknown] = "Okänd kolumn '{0}'. Kolumnerna är id, name, kind, municipality, organiser och (valfritt) contactEmail.",
+        [UnitErrors.ColumnTwice] = "Kolumnen {0} står två gånger.",
+        [UnitErrors.NotUtf8] = "Raden är inte UTF-8-text.",
+        [UnitErrors.QuoteMisplaced] = "Ett citerat värde avslutas inte på raden, eller text följer efter det avslutande citattecknet.",
+        [UnitErrors.WrongValueCount] = "Raden ska ha {0} värden, som rubrikraden, men har {1}.",
+        [UnitErrors.IdTwice] = "Samma id som på rad {0}.",
+        [UnitErrors.ValueRequired] = "Värdet saknas.",
+        [UnitErrors.ValueTooLong] = "Högst {0} tecken.",
+        [UnitErrors.ControlCharacters] = "Värdet innehåller styrtecken.",
+        [UnitErrors.KindUnknown] = "Ange forskola, skola eller fritidshem.",
+        [UnitErrors.KindDoesNotFitId] = "En förskolas id (F…) hör till en förskola, och en förskola har ett sådant id; en skolenhetskod är en skola eller ett fritidshem.",
     };
 
     /// <summary>For a code the table lacks (a test fails then): never English on a Swedish page.</summary>

@@ -126,6 +126,11 @@ public static class SwedishText
         AuditActions.RenewalWorklist => "Visade vårdenhetens intyg att förnya",
         AuditActions.FollowUpRecord => "Registrerade uppföljning av egenvården",
         AuditActions.FollowUpRead => "Läste uppföljningar av egenvården",
+        AuditActions.UnitSearch => "Sökte i enhetsregistret",
+        AuditActions.UnitImport => "Läste in enhetsregistret",
+        AuditActions.ShareList => "Visade vilka enheter som ser intyget",
+        AuditActions.ShareAdd => "Delade intyget med en förskola eller skola",
+        AuditActions.ShareWithdraw => "Slutade dela intyget med en förskola eller skola",
         _ => action,
     };
 
@@ -142,6 +147,8 @@ public static class SwedishText
         AuditOutcomes.PreconditionFailed => "Inaktuell version",
         Confirmations.SameMeasure => "Samma åtgärd",
         Confirmations.OtherMeasure => "En annan åtgärd",
+        Shares.ShareAuditOutcomes.Unchanged => "Ingen ändring",
+        Shares.ShareAuditOutcomes.NotActive => "Intyget är inte längre aktivt",
         _ => outcome,
     };
 

@@ -49,6 +49,7 @@ public static class WebRegistration
             pages.Conventions.AuthorizeFolder("/Admin", WebPolicies.Admin);
             pages.Conventions.AuthorizeFolder("/Intyg", WebPolicies.AnyRole);
         });
+        services.AddScoped<UnitNames>();
         // Swedish letters as themselves, not as &#xE5; entities: the pages are read as source by tests and screen readers alike.
         services.Configure<WebEncoderOptions>(encoder => encoder.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         services.AddAuthentication(DefaultScheme)

@@ -9,6 +9,14 @@ namespace EgenvardRegistry.BrowserTests.Web;
 [TestFixture(Engine.Postgres)]
 public sealed class CertificateJourneyTests(Engine engine) : BrowserTest(engine)
 {
+    /// <summary>The unit directory, so the clinician shares with the school by its name.</summary>
+    [SetUp]
+    public async Task FillTheDirectory()
+    {
+        using var admin = App.ApiClient(Tokens.Admin());
+        await admin.ImportOk();
+    }
+
     [Test]
     public async Task Certificate_IssuedVerifiedRevoked_EachRoleSeesItsPart()
     {
@@ -18,6 +26,7 @@ public sealed class CertificateJourneyTests(Engine engine) : BrowserTest(engine)
         await FillCertificateAsync(clinician.Page);
         await clinician.Page.GetByRole(AriaRole.Button, new() { Name = "Utfärda intyget" }).Last.ClickAsync();
         await Expect(clinician.Page.GetByText("Barndiabetesmottagningen Västerås").First).ToBeVisibleAsync();
+        await Expect(clinician.Page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Solbackaskolan, Västerås" })).ToBeVisibleAsync();
         await clinician.SeeAsync("utfardat-intyg");
         var certificatePath = new Uri(clinician.Page.Url).PathAndQuery;
         Assert.That(certificatePath, Does.StartWith("/vard/intyg/"));
@@ -89,7 +98,7 @@ public sealed class CertificateJourneyTests(Engine engine) : BrowserTest(engine)
         await page.Locator("#Form_FollowUpOn").FillAsync("2027-05-23");
         await page.Locator("#Form_CareUnit_Name").FillAsync("Barndiabetesmottagningen Västerås");
         await page.Locator("#Form_CareUnit_Phone").FillAsync("021-17 30 00");
-        await page.Locator("#Form_SharedWith").FillAsync(Tokens.SchoolUnit);
+        await page.GetByLabel("Enhet 1", new() { Exact = true }).FillAsync(UnitSamples.SchoolName);
     }
 
     private static async Task VerifyAsync(Journey school, string measure)

@@ -39,6 +39,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
             "children", "guardians", "certificates", "certificate_guardians", "certificate_measures", "certificate_shares",
             "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events", "concerns",
             "certificate_follow_ups", "data_protection_keys",
+            "units", "share_consents",
         }));
         Assert.That(emptied.Where(table => before[table] == 0), Is.Empty, "the scenario writes to every table the reset empties");
         Assert.That(emptied.Where(table => after[table] != 0), Is.Empty);
@@ -94,7 +95,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
 
     /// <summary>
     /// Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency
-    /// key, reminders, an instructed staff member and her removal, a concern, a follow-up.
+    /// key, reminders, an instructed staff member and her removal, a concern, a follow-up, the unit directory and a guardian's consent.
     /// </summary>
     private async Task FillEveryTable()
     {
@@ -127,6 +128,10 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         using var followUp = await Client(Tokens.Clinician()).PostAsJsonAsync($"/api/certificates/{renewal}/follow-ups",
             new { doneOn = Iso(Clock.Today), note = "Uppföljning gjord på mottagningen." });
         Assert.That(followUp.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        await Client(Tokens.Admin()).ImportOk();
+        using var shared = await Client(Tokens.Guardian()).PostAsJsonAsync($"/api/guardians/me/certificates/{renewal}/shares",
+            new { unit = UnitSamples.Preschool });
+        Assert.That(shared.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     private async Task<IReadOnlyList<string>> Tables()

@@ -52,6 +52,11 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["renewal-worklist"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         ["follow-up-record"] = [Unauthorized, Created, NotFound, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         ["follow-up-list"] = [Unauthorized, Ok, NotFound, Forbidden, Forbidden, Ok, NotFound, Ok],
+        ["units-search"] = [Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+        ["units-import"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ["shares-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
+        ["shares-add"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Created, NotFound, Forbidden],
+        ["shares-withdraw"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, NoContent, NotFound, Forbidden],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -91,6 +96,13 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         using var response = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{certificateId}/concerns", Concern);
         Assert.That(response.StatusCode, Is.EqualTo(Created));
         return (await response.ReadJson())["id"]!.GetValue<string>();
+    }
+
+    /// <summary>Shares the certificate with a preschool from the directory, which the administrator imports first.</summary>
+    private async Task<HttpResponseMessage> ShareWithPreschool(HttpClient client, Guid certificateId)
+    {
+        await Client(Tokens.Admin()).ImportOk();
+        return await client.PostAsJsonAsync($"/api/guardians/me/certificates/{certificateId}/shares", new { unit = UnitSamples.Preschool });
     }
 
     [TestCaseSource(nameof(Cells))]
@@ -133,6 +145,11 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "renewal-worklist" => await client.GetAsync("/api/care-units/me/renewals?withinDays=60"),
             "follow-up-record" => await client.PostAsJsonAsync($"/api/certificates/{id}/follow-ups", new { doneOn = "2026-11-23", note = "Uppföljning gjord." }),
             "follow-up-list" => await client.GetAsync($"/api/certificates/{id}/follow-ups"),
+            "units-search" => await client.GetAsync("/api/units?query=skola"),
+            "units-import" => await client.Import(UnitSamples.Csv),
+            "shares-list" => await client.GetAsync($"/api/guardians/me/certificates/{id}/shares"),
+            "shares-add" => await ShareWithPreschool(client, id),
+            "shares-withdraw" => await client.DeleteAsync($"/api/guardians/me/certificates/{id}/shares/{Tokens.SchoolUnit}"),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

@@ -62,7 +62,22 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
             "/api/certificates/{id}/instructions", "/api/certificates/{id}/instructions/{entryId}",
             "/api/certificates/{id}/concerns", "/api/care-units/me/concerns", "/api/concerns/{concernId}/response",
             "/api/care-units/me/renewals", "/api/certificates/{id}/follow-ups",
+            "/api/units", "/api/admin/units/import", "/api/guardians/me/certificates/{id}/shares",
+            "/api/guardians/me/certificates/{id}/shares/{unit}",
         }));
+        var import = document["paths"]!["/api/admin/units/import"]!["post"]!;
+        Assert.That(import["operationId"]!.GetValue<string>(), Is.EqualTo("ImportUnits"));
+        Assert.That(import["requestBody"]!["content"]!.AsObject().Select(c => c.Key), Is.EqualTo(new[] { "text/csv" }));
+        Assert.That(import["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "413", "415" }));
+        var shares = document["paths"]!["/api/guardians/me/certificates/{id}/shares"]!;
+        Assert.That((shares["get"]!["operationId"]!.GetValue<string>(), shares["post"]!["operationId"]!.GetValue<string>()),
+            Is.EqualTo(("ListCertificateShares", "ShareCertificate")));
+        Assert.That(shares["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "201", "400", "404" }));
+        var withdrawal = document["paths"]!["/api/guardians/me/certificates/{id}/shares/{unit}"]!["delete"]!;
+        Assert.That(withdrawal["operationId"]!.GetValue<string>(), Is.EqualTo("WithdrawCertificateShare"));
+        Assert.That(withdrawal["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "204", "400", "404" }));
+        Assert.That(document["paths"]!["/api/units"]!["get"]!["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()),
+            Is.EquivalentTo(new[] { "query", "limit" }));
         var instructions = document["paths"]!["/api/certificates/{id}/instructions"]!;
         Assert.That(instructions["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("RecordInstructedStaff"));
         Assert.That(instructions["post"]!["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "201", "400", "404", "409" }));

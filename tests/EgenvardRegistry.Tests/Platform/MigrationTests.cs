@@ -160,9 +160,15 @@ public sealed class MigrationTests(Engine engine) : IntegrationTest(engine)
     [TestCase("UPDATE children SET personnummer = '123'")]
     [TestCase("UPDATE certificate_shares SET school_unit = '123'")]
     [TestCase("DELETE FROM children")]
+    [TestCase("UPDATE share_consents SET change = 'withdraw', basis = 'guardian', actor_role = 'guardian'")]
+    [TestCase("UPDATE share_consents SET unit_id = '87654321'")]
+    [TestCase("UPDATE units SET kind = 'forskola' WHERE id = '12345678'")]
+    [TestCase("UPDATE units SET kind = 'skola' WHERE id = 'F1980001'")]
+    [TestCase("UPDATE units SET kind = 'gymnasium'")]
     public async Task Database_RejectsRowsThatBreakTheRules(string sql)
     {
         await IssueOk();
+        await Client(Tokens.Admin()).ImportOk();
 
         Assert.That(async () => await Execute(sql), Throws.Exception);
         Assert.That(await Count("certificates", "status = 'active'"), Is.EqualTo(1));

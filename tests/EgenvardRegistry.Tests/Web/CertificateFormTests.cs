@@ -53,7 +53,8 @@ public sealed class CertificateFormTests
     [TestCase("child.personnummer", "Form.Child.Personnummer", "Form_Child_Personnummer")]
     [TestCase("careUnit.phone", "Form.CareUnit.Phone", "Form_CareUnit_Phone")]
     [TestCase("careUnit.hsaId", "Form.CareUnit", "Form_CareUnit")]
-    [TestCase("sharedWith[1]", "Form.SharedWith", "Form_SharedWith")]
+    [TestCase("sharedWith[1]", "Form.SharedWith[1]", "Form_SharedWith_1_")]
+    [TestCase("sharedWith", "Form.SharedWith", "Form_SharedWith")]
     [TestCase("guardians", "Form.Guardians", "Form_Guardians")]
     public void FieldFor_FollowsTheJsonPath(string path, string name, string id)
     {

@@ -112,6 +112,7 @@ public sealed class ConcernPagesTests(Engine engine) : IntegrationTest(engine)
         await ReportByApi(nils, "incident", "Adrenalinpennan användes inte i tid.");
         Clock.Advance(TimeSpan.FromDays(1));
         var clinician = await App.SignInClinicianAsync();
+        await Client(Tokens.Admin()).ImportOk();
 
         var html = await clinician.GetPage("/vard/arenden");
 
@@ -122,7 +123,7 @@ public sealed class ConcernPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(html, Does.Contain("Brådskande"));
         Assert.That(html, Does.Contain("<dd>1 dag</dd>").And.Contain("<dd>2 dagar</dd>"));
         Assert.That(html, Does.Contain($"<a href=\"/vard/intyg/{nils}\">Adrenalinpenna för Alva Lind</a>"));
-        Assert.That(html, Does.Contain("av skolenhet 12345678 (Per Ek)"));
+        Assert.That(html, Does.Contain("av Solbackaskolan, Västerås (Per Ek)"));
         Assert.That(html, Does.Contain("<button type=\"submit\" class=\"button\">Skicka svaret</button>"));
         Assert.That(await AuditCount("action = 'concern.worklist' AND actor_id = 'clinician-demo'"), Is.EqualTo(2));
     }

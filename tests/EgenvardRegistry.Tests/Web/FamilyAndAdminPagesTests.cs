@@ -92,13 +92,14 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
     public async Task GuardianPage_AccessLog_ShowsUnitAndStockholmTime_ButNoStaffIds()
     {
         var alva = await IssueOk();
+        await Client(Tokens.Admin()).ImportOk();
         Clock.SetUtcNow(TestClock.Reference.AddHours(1)); // 10:00 in Stockholm
         await Verify(Samples.ChildPnr, "insulin");
         (await Client(Tokens.Clinician(sub: "clinician-secret-id")).GetAsync($"/api/certificates/{alva}")).Dispose();
 
         var html = await Page(await SignedIn("guardian"), "/vardnadshavare");
 
-        Assert.That(html, Does.Contain("Skolenhet 12345678"));
+        Assert.That(html, Does.Contain("<td>Solbackaskolan, Västerås</td>"), "the school by name, as the directory has it");
         Assert.That(html, Does.Contain($"Barndiabetesmottagningen Västerås ({Tokens.CareUnit})"));
         Assert.That(html, Does.Contain("23 november 2026 kl. 10:00"));
         Assert.That(html, Does.Contain("Kontrollerade intyg inför egenvård").And.Contain("Läste intyget"));
@@ -204,7 +205,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         Assert.That(html, Does.Contain("15 augusti 2026").And.Contain("14 augusti 2027").And.Contain("15 februari 2027"));
         Assert.That(html, Does.Contain("Barnet med stöd av personal").And.Contain("Vid känning").And.Contain("Kontakta diabetesmottagningen")
             .And.Contain("Diabetessköterska instruerar personal på plats."));
-        Assert.That(html, Does.Contain("class=\"button\" onclick=\"window.print()\"").And.Contain("class=\"no-print\""));
+        Assert.That(html, Does.Contain("class=\"button\" data-print").And.Contain("class=\"no-print\""));
         Assert.That(sharedSchool, Does.Contain(url).And.Not.Contain("20150312-****"));
         Assert.That(otherSchool.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(anonymous.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
@@ -264,6 +265,8 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         var second = await Count("certificates");
 
         Assert.That((first, second), Is.EqualTo((4L, 4L)));
+        Assert.That(await Count("units"), Is.EqualTo(5));
+        Assert.That(await Count("units", "id = 'F1980001' AND name = 'Solrosens förskola'"), Is.EqualTo(1));
         Assert.That(await Count("certificates", "status = 'revoked'"), Is.EqualTo(1));
         Assert.That(await Count("certificate_history"), Is.EqualTo(5));
         var audit = (await AuditRows()).Select(row => (row.ActorId, row.Action)).ToList();
@@ -271,6 +274,7 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         Assert.That(audit, Does.Contain(("clinician-demo", "certificate.revoke")));
         var guardianPage = await Page(await SignedIn("guardian"), "/vardnadshavare");
         Assert.That(guardianPage, Does.Contain("Giltigt").And.Contain("Återkallat").And.Not.Contain("Omar Demo-Berg"));
+        Assert.That(guardianPage, Does.Contain("<li>Solbackaskolan, Västerås</li>"), "the demo units by name");
         var school = await Page(await SignedIn("school", DemoData.SchoolUnit), "/intyg/" + await DemoCertificate("Alva Demo-Lind") + "/utskrift");
         Assert.That(school, Does.Contain("Alva Demo-Lind"));
     }

@@ -54,7 +54,7 @@ public sealed class SwedishMessagesTests
     public void For_FillsInTheErrorsArguments()
     {
         Assert.That(SwedishMessages.For(new ValidationError("sharedWith[1]", CertificateErrors.NotASchoolUnit, [2])),
-            Is.EqualTo("Skolenhetskod nummer 2 är inte en skolenhetskod (8 siffror)."));
+            Is.EqualTo("Enhet nummer 2 är varken en skolenhetskod (8 siffror) eller en förskolas id (F och 7 tecken)."));
         Assert.That(SwedishMessages.For(new ValidationError("child.name", CertificateErrors.TooLong, [CertificateRules.MaxNameLength])),
             Is.EqualTo("Skriv högst 200 tecken."));
     }

@@ -38,7 +38,7 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         ("Form.FollowUpOn", "2027-05-20"),
         ("Form.CareUnit.Name", "Barndiabetesmottagningen Västerås"),
         ("Form.CareUnit.Phone", "021-17 30 00"),
-        ("Form.SharedWith", Tokens.SchoolUnit),
+        ("Form.SharedWith[0]", Tokens.SchoolUnit),
     ];
 
     private static List<(string, string)> With(List<(string Name, string Value)> form, string name, string value) =>
@@ -90,8 +90,8 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
     {
         var client = await App.SignInClinicianAsync();
         var page = await client.GetPage("/vard/nytt");
-        var form = With(With(With(CompleteForm(), "Form.Measures[0].IfHarm", ""), "Form.Child.Personnummer", "20150312-2383"),
-            "Form.SharedWith", "12345678 1234");
+        var form = With(With(CompleteForm(), "Form.Measures[0].IfHarm", ""), "Form.Child.Personnummer", "20150312-2383");
+        form.Add(("Form.SharedWith[1]", "1234"));
 
         using var response = await client.PostForm("/vard/nytt", page, form);
         var html = await response.ReadPage();
@@ -100,7 +100,7 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(await Count("certificates"), Is.EqualTo(0));
         Assert.That(html, Does.Contain("class=\"error-summary\""));
         Assert.That(html, Does.Contain("href=\"#Form_Measures_0__IfHarm\""));
-        var summaryOrder = new[] { "#Form_Child_Personnummer", "#Form_Measures_0__IfHarm", "#Form_SharedWith" }
+        var summaryOrder = new[] { "#Form_Child_Personnummer", "#Form_Measures_0__IfHarm", "#Form_SharedWith_1_" }
             .Select(link => html.IndexOf(link, StringComparison.Ordinal)).ToList();
         Assert.That(summaryOrder, Is.Ordered.And.All.GreaterThan(0), "the summary follows the form");
 
@@ -112,7 +112,7 @@ public sealed class VardPagesTests(Engine engine) : IntegrationTest(engine)
         Assert.That(Pages.FieldBlock(html, "Form_Measures_0__IfChanged"), Does.Not.Contain("field-error"));
 
         Assert.That(Pages.FieldBlock(html, "Form_Child_Personnummer"), Does.Contain("Ange ett giltigt personnummer"));
-        Assert.That(Pages.FieldBlock(html, "Form_SharedWith"), Does.Contain("Skolenhetskod nummer 2 är inte en skolenhetskod"));
+        Assert.That(Pages.FieldBlock(html, "Form_SharedWith_1_"), Does.Contain("Ingen förskola eller skola i enhetsregistret heter så"));
         Assert.That(html, Does.Not.Contain("Required"));
         // The posted values come back, so nothing typed is lost.
         Assert.That(Pages.FieldBlock(html, "Form_Child_Name"), Does.Contain("value=\"Alva Lind\""));

@@ -42,7 +42,10 @@ public sealed record Caller(
     string? Personnummer,
     string? Profession)
 {
-    /// <summary>The unit the actor acts for: care unit for clinicians, school unit for schools.</summary>
+    /// <summary>
+    /// The unit the actor acts for: care unit for clinicians, school unit for schools. A school's unit claim is a
+    /// skolenhetskod or a preschool id (<see cref="UnitId"/>), held in its canonical form.
+    /// </summary>
     public string? Unit => Role switch
     {
         Roles.Clinician => CareUnit,
@@ -62,13 +65,14 @@ public sealed record Caller(
         {
             return null;
         }
+        var schoolUnit = user.FindFirstValue(ClaimNames.SchoolUnit);
         var caller = new Caller(
             role,
             id,
             user.FindFirstValue(ClaimNames.Name) ?? id,
             user.FindFirstValue(ClaimNames.HsaId),
             user.FindFirstValue(ClaimNames.CareUnit),
-            user.FindFirstValue(ClaimNames.SchoolUnit),
+            UnitId.TryParse(schoolUnit, out var unit) ? unit.Value : schoolUnit,
             Identifiers.Personnummer.TryNormalize(user.FindFirstValue(ClaimNames.Personnummer), today, out var pnr) ? pnr : null,
             user.FindFirstValue(ClaimNames.Profession));
         return caller.HasWhatItsRoleNeeds() ? caller : null;
@@ -77,7 +81,7 @@ public sealed record Caller(
     private bool HasWhatItsRoleNeeds() => Role switch
     {
         Roles.Clinician => Identifiers.HsaId.IsValid(HsaId) && Identifiers.HsaId.IsValid(CareUnit),
-        Roles.School => SchoolUnitCode.IsValid(SchoolUnit),
+        Roles.School => UnitId.IsValid(SchoolUnit),
         Roles.Guardian => Personnummer is not null,
         _ => true,
     };

@@ -27,6 +27,13 @@ public abstract class SqlDialect
     /// <remarks>SQLite has no row locks: its write transactions are serialised (BEGIN IMMEDIATE) instead.</remarks>
     public abstract string SkipLockedSql { get; }
 
+    /// <summary>Appended to a query that reads a row the transaction is about to change, so concurrent changers queue.</summary>
+    /// <remarks>SQLite has no row locks: its write transactions are serialised (BEGIN IMMEDIATE) instead.</remarks>
+    public abstract string ForUpdateSql { get; }
+
+    /// <summary>Appended to an ORDER BY term so text sorts by code point on both engines, whatever the database's locale.</summary>
+    public abstract string CodePointOrder { get; }
+
     /// <summary>Run once per migration pass before anything else, on the migration connection.</summary>
     public abstract string BeginMigrationsSql { get; }
 
@@ -48,6 +55,10 @@ public abstract class SqlDialect
 
         public override string SkipLockedSql => "";
 
+        public override string ForUpdateSql => "";
+
+        public override string CodePointOrder => "COLLATE BINARY";
+
         // WAL lets readers go on while one writer commits; the setting is stored in the file.
         public override string BeginMigrationsSql => "PRAGMA journal_mode = WAL;";
 
@@ -68,6 +79,10 @@ public abstract class SqlDialect
         public override string NewIdSql => "gen_random_uuid()";
 
         public override string SkipLockedSql => "FOR UPDATE SKIP LOCKED";
+
+        public override string ForUpdateSql => "FOR UPDATE";
+
+        public override string CodePointOrder => "COLLATE \"C\"";
 
         public override string BeginMigrationsSql => $"SELECT pg_advisory_lock({MigrationLockKey});";
 

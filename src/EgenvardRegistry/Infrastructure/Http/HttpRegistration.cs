@@ -47,13 +47,26 @@ public static class HttpRegistration
         return services;
     }
 
+    /// <summary>Lets an endpoint read bodies up to <paramref name="bytes"/> instead of <see cref="MaxRequestBodyBytes"/>.</summary>
+    public static TBuilder WithRequestBodyLimit<TBuilder>(this TBuilder builder, long bytes) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new RequestBodyLimit(bytes));
+
+    /// <summary>
+    /// The largest body the request's endpoint reads. Kept in the request's items too, for the exception handler, which
+    /// runs after the endpoint has been cleared.
+    /// </summary>
+    public static long BodyLimitFor(HttpContext context) =>
+        context.Items.TryGetValue(typeof(RequestBodyLimit), out var kept) && kept is long bytes ? bytes
+        : context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? MaxRequestBodyBytes;
+
     /// <summary>Paths answered for programs (problem details); everything else is a page for people (Swedish HTML).</summary>
     public static bool IsMachineFacing(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
 
     /// <summary>
     /// Every API and health response says <c>Cache-Control: no-store</c> (they carry children's data or live state), and bodies over
-    /// <see cref="MaxRequestBodyBytes"/> are refused with 413 before anything reads them.
+    /// <see cref="MaxRequestBodyBytes"/> (or the endpoint's own <see cref="RequestBodyLimit"/>) are refused with 413 before
+    /// anything reads them. It runs after routing, so the endpoint is known.
     /// </summary>
     public static IApplicationBuilder UseApiResponseRules(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -68,22 +81,27 @@ public static class HttpRegistration
             return;
         }
         context.Response.Headers.CacheControl = "no-store";
-        if (context.Request.ContentLength > MaxRequestBodyBytes)
+        var limit = BodyLimitFor(context);
+        context.Items[typeof(RequestBodyLimit)] = limit;
+        if (context.Request.ContentLength > limit)
         {
             await Problems.Write(context, StatusCodes.Status413PayloadTooLarge, "Content Too Large",
-                $"The request body may be at most {MaxRequestBodyBytes} bytes.");
+                $"The request body may be at most {limit} bytes.");
             return;
         }
         // A body without Content-Length (chunked) is cut off while it is read.
         var sizeLimit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeLimit is { IsReadOnly: false })
         {
-            sizeLimit.MaxRequestBodySize = MaxRequestBodyBytes;
+            sizeLimit.MaxRequestBodySize = limit;
         }
-        context.Request.Body = new LimitedReadStream(context.Request.Body, MaxRequestBodyBytes);
+        context.Request.Body = new LimitedReadStream(context.Request.Body, limit);
         await next(context);
     });
 }
+
+/// <summary>Endpoint metadata: the largest request body the endpoint reads, when it is not <see cref="HttpRegistration.MaxRequestBodyBytes"/>.</summary>
+public sealed record RequestBodyLimit(long Bytes);
 
 public static class Problems
 {
@@ -124,7 +142,7 @@ public sealed class BadRequestExceptionHandler(IProblemDetailsService problems) 
             StatusCodes.Status413PayloadTooLarge => new ProblemDetails
             {
                 Title = "Content Too Large",
-                Detail = $"The request body may be at most {HttpRegistration.MaxRequestBodyBytes} bytes.",
+                Detail = $"The request body may be at most {HttpRegistration.BodyLimitFor(httpContext)} bytes.",
             },
             _ when badRequest.InnerException is JsonException json => new HttpValidationProblemDetails(NotJsonAt(json.Path))
             {

@@ -16,7 +16,7 @@ public sealed class LoggaInModel(IHostEnvironment environment, TimeProvider time
     public static readonly IReadOnlyList<DemoIdentity> Identities =
     [
         new(Roles.Clinician, "Karin Berg, sjuksköterska på Barndiabetesmottagningen (vård)"),
-        new(Roles.School, "Per Ek, skolsköterska på skolenhet 12345678 (skola)"),
+        new(Roles.School, "Per Ek, skolsköterska på Solbackaskolan i Västerås (skola)"),
         new(Roles.Guardian, "Sara Lind, vårdnadshavare"),
         new(Roles.Admin, "Regionens administratör"),
     ];

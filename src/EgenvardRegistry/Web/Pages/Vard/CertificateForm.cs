@@ -42,8 +42,8 @@ public sealed partial class CertificateForm
         ["careUnit.hsaId"] = "Vårdenhetens HSA-id",
         ["careUnit.name"] = "Vårdenhetens namn",
         ["careUnit.phone"] = "Vårdenhetens telefonnummer",
-        ["sharedWith"] = "Skolenheter",
-        ["sharedWith[]"] = "Skolenheter",
+        ["sharedWith"] = "Förskolor och skolor",
+        ["sharedWith[]"] = "Enhet {n}",
     };
 
     /// <summary>The label a page shows for a field the table does not know; a test keeps every rule's field in the table.</summary>
@@ -65,13 +65,14 @@ public sealed partial class CertificateForm
 
     public CareUnitFields CareUnit { get; set; } = new();
 
-    /// <summary>School unit codes separated by commas, spaces or new lines.</summary>
-    public string? SharedWith { get; set; }
+    /// <summary>
+    /// The units to share with, one row each as typed: a unit's name, its label from the directory's list, or its code.
+    /// The page reads them into unit ids (<see cref="CertificateFormPage"/>); an empty row is no unit.
+    /// </summary>
+    public List<string?> SharedWith { get; set; } = [];
 
-    public IReadOnlyList<string?> SharedWithCodes =>
-        [.. (SharedWith ?? "").Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries)];
-
-    public IssueCertificateRequest ToIssueRequest(string careUnitHsaId, ValidationErrors errors) => new(
+    /// <param name="sharedWith">The unit ids the rows of <see cref="SharedWith"/> were read into.</param>
+    public IssueCertificateRequest ToIssueRequest(string careUnitHsaId, IReadOnlyList<string?> sharedWith, ValidationErrors errors) => new(
         new PersonInput(Child.Personnummer, Child.Name),
         GuardianInputs(),
         MeasureInputs(),
@@ -80,10 +81,10 @@ public sealed partial class CertificateForm
         Date("validUntil", ValidUntil, errors),
         Date("followUpOn", FollowUpOn, errors),
         new CareUnitInput(careUnitHsaId, CareUnit.Name, CareUnit.Phone),
-        SharedWithCodes);
+        sharedWith);
 
     /// <summary>A renewal sends the whole form: what the clinician left unchanged is the old certificate's content.</summary>
-    public RenewCertificateRequest ToRenewRequest(string careUnitHsaId, ValidationErrors errors) => new(
+    public RenewCertificateRequest ToRenewRequest(string careUnitHsaId, IReadOnlyList<string?> sharedWith, ValidationErrors errors) => new(
         Date("validFrom", ValidFrom, errors),
         Date("validUntil", ValidUntil, errors),
         Date("followUpOn", FollowUpOn, errors),
@@ -91,8 +92,9 @@ public sealed partial class CertificateForm
         MeasureInputs(),
         InstructionGivenBy,
         new CareUnitInput(careUnitHsaId, CareUnit.Name, CareUnit.Phone),
-        SharedWithCodes);
+        sharedWith);
 
+    /// <summary>The form as <paramref name="certificate"/> says, its units as ids (the page shows them by label).</summary>
     public static CertificateForm From(Certificate certificate) => new()
     {
         Child = new PersonFields { Personnummer = certificate.ChildPersonnummer, Name = certificate.ChildName },
@@ -107,7 +109,7 @@ public sealed partial class CertificateForm
         ValidUntil = Text(certificate.ValidUntil),
         FollowUpOn = Text(certificate.FollowUpOn),
         CareUnit = new CareUnitFields { Name = certificate.CareUnit.Name, Phone = certificate.CareUnit.Phone },
-        SharedWith = string.Join(", ", certificate.SharedWith),
+        SharedWith = [.. certificate.SharedWith],
     };
 
     public static string Text(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
@@ -136,15 +138,15 @@ public sealed partial class CertificateForm
 
     /// <summary>
     /// The form field a rule's JSON path lands on: <c>measures[0].ifHarm</c> → <c>Form.Measures[0].IfHarm</c>, labelled
-    /// "Åtgärd 1: vid skada eller risk för skada". The school units are one field, and the care unit's HSA-id (taken
-    /// from the sign-in) belongs to the care unit's group.
+    /// "Åtgärd 1: vid skada eller risk för skada"; <c>sharedWith[1]</c> → <c>Form.SharedWith[1]</c>, "Enhet 2". The care
+    /// unit's HSA-id (taken from the sign-in) belongs to the care unit's group.
     /// </summary>
     public static FormField FieldFor(string path)
     {
         var index = Index().Match(path) is { Success: true } match ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         var label = Labels.GetValueOrDefault(Index().Replace(path, "[]"), UnknownLabel)
             .Replace("{n}", (index + 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
-        var field = path.StartsWith("sharedWith", StringComparison.Ordinal) ? "sharedWith" : path == "careUnit.hsaId" ? "careUnit" : path;
+        var field = path == "careUnit.hsaId" ? "careUnit" : path;
         return new FormField("Form." + string.Join('.', field.Split('.').Select(part => char.ToUpperInvariant(part[0]) + part[1..])), label);
     }
 

@@ -1,5 +1,6 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Units;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
@@ -8,7 +9,7 @@ namespace EgenvardRegistry.Web.Pages.Vard;
 /// Renew: the form starts as the old certificate with new dates (from today, a year, follow-up in six months), and
 /// the API's store validates, replaces and audits. The version the page was shown with travels in a hidden field.
 /// </summary>
-public sealed class FornyaModel(CertificateStore store, TimeProvider time) : CertificateFormPage(time)
+public sealed class FornyaModel(CertificateStore store, UnitStore units, TimeProvider time) : CertificateFormPage(units, time)
 {
     [FromRoute]
     public Guid Id { get; set; }
@@ -28,6 +29,8 @@ public sealed class FornyaModel(CertificateStore store, TimeProvider time) : Cer
         Form.ValidFrom = CertificateForm.Text(Today);
         Form.ValidUntil = CertificateForm.Text(Today.AddMonths(12));
         Form.FollowUpOn = CertificateForm.Text(Today.AddMonths(6));
+        // The units that see it now: any the guardians withdrew are gone, and come back only if listed again.
+        Form.SharedWith = await UnitRowsAsync(Old.SharedWith, cancellationToken);
         Version = Old.Version;
         return Page();
     }
@@ -35,7 +38,8 @@ public sealed class FornyaModel(CertificateStore store, TimeProvider time) : Cer
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var formErrors = new ValidationErrors();
-        var request = Form.ToRenewRequest(CareUnitHsaId, formErrors);
+        var sharedWith = await ReadUnitsAsync(formErrors, cancellationToken);
+        var request = Form.ToRenewRequest(CareUnitHsaId, sharedWith, formErrors);
         if (formErrors.Any)
         {
             ShowErrors(formErrors);

@@ -1,23 +1,26 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
+using EgenvardRegistry.Units;
 using Microsoft.AspNetCore.Mvc;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
 
 /// <summary>Issue a certificate: the API's rules validate it and the API's store issues (and audits) it.</summary>
-public sealed class NyttModel(CertificateStore store, TimeProvider time) : CertificateFormPage(time)
+public sealed class NyttModel(CertificateStore store, UnitStore units, TimeProvider time) : CertificateFormPage(units, time)
 {
     public void OnGet()
     {
         Form.ValidFrom = CertificateForm.Text(Today);
         Form.ValidUntil = CertificateForm.Text(Today.AddMonths(12));
         Form.FollowUpOn = CertificateForm.Text(Today.AddMonths(6));
+        Form.SharedWith = [""];
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         var formErrors = new ValidationErrors();
-        var (certificate, ruleErrors) = CertificateRules.Validate(Form.ToIssueRequest(CareUnitHsaId, formErrors), Today);
+        var sharedWith = await ReadUnitsAsync(formErrors, cancellationToken);
+        var (certificate, ruleErrors) = CertificateRules.Validate(Form.ToIssueRequest(CareUnitHsaId, sharedWith, formErrors), Today);
         ShowErrors(formErrors);
         ShowErrors(ruleErrors);
         if (certificate is null || Errors.Any)

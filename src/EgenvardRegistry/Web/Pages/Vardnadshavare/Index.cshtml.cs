@@ -8,10 +8,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace EgenvardRegistry.Web.Pages.Vardnadshavare;
 
 /// <summary>
-/// A guardian's page: the children's certificates, what schools reported about them and the care units' answers, the
-/// e-mail address for reminders, and who has read the data.
+/// A guardian's page: the children's certificates and the units that see each, what schools reported about them and the
+/// care units' answers, the e-mail address for reminders, and who has read the data.
 /// </summary>
-public sealed class IndexModel(GuardianStore store, ConcernStore concerns, TimeProvider time) : RegistryPageModel(time)
+public sealed class IndexModel(GuardianStore store, ConcernStore concerns, UnitNames units, TimeProvider time) : RegistryPageModel(time)
 {
     public const int AccessLogLength = 50;
 
@@ -71,7 +71,17 @@ public sealed class IndexModel(GuardianStore store, ConcernStore concerns, TimeP
         Certificates = await store.ListCertificatesAsync(Caller, cancellationToken);
         Concerns = await concerns.ListForGuardianAsync(Caller, cancellationToken);
         AccessLog = (await store.ListAccessLogAsync(Caller, new PageRequest(AccessLogLength, null), cancellationToken)).Items;
+        await units.LoadAsync([
+            .. Certificates.SelectMany(certificate => certificate.SharedWith),
+            .. AccessLog.Where(entry => entry.ActorRole == Infrastructure.Auth.Roles.School).Select(entry => entry.Unit),
+            .. Concerns.Select(item => item.Concern.SchoolUnit)], cancellationToken);
     }
+
+    /// <summary>A unit by name: "Solbackaskolan, Västerås", or "Okänd enhet (…)" when the directory lacks it.</summary>
+    public string UnitName(string unit) => UnitText.Name(unit, units.Find(unit));
+
+    /// <summary>Units are shared and withdrawn on the current, active certificate.</summary>
+    public static bool CanChangeShares(Certificate certificate) => certificate.Status == CertificateStatus.Active;
 
     /// <summary>The units named in the log, by name where one of the caller's certificates tells it.</summary>
     public string UnitName(AccessLogEntry entry)
@@ -80,7 +90,7 @@ public sealed class IndexModel(GuardianStore store, ConcernStore concerns, TimeP
         return entry.ActorRole switch
         {
             Infrastructure.Auth.Roles.Clinician => careUnit is null ? $"Vårdenhet {entry.Unit}" : $"{careUnit} ({entry.Unit})",
-            Infrastructure.Auth.Roles.School => $"Skolenhet {entry.Unit}",
+            Infrastructure.Auth.Roles.School when entry.Unit is { } unit => UnitName(unit),
             Infrastructure.Auth.Roles.Admin => "Regionens administratör",
             _ => entry.Unit ?? "",
         };
