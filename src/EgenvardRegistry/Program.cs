@@ -23,6 +23,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddRegistryDatabase();
+builder.Services.AddRegistryKeyRing(builder.Configuration, builder.Environment);
 builder.Services.AddRegistryAuth();
 builder.Services.AddRegistryHttp();
 builder.Services.AddSecurityHeaders(builder.Configuration);

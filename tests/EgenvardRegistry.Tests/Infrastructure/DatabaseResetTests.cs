@@ -5,23 +5,25 @@ using System.Net.Http.Json;
 using Dapper;
 using EgenvardRegistry.Infrastructure.Http;
 using Hangfire;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
 /// <summary>
 /// The reset every <see cref="IntegrationTest"/> starts with: Respawn empties the registry's tables, and leaves the
-/// migration journal and the append-only audit table, triggers included, as they are. Each test has a fresh database,
-/// so Respawn first reads it here, after the data is in, and the audit table holds only the test's own rows.
+/// migration journal, the append-only audit table, triggers included, and the hosts' Data Protection key ring as they
+/// are. Each test has a fresh database, so Respawn first reads it here, after the data is in, and the audit table holds
+/// only the test's own rows.
 /// </summary>
 [TestFixture(Engine.Sqlite)]
 [TestFixture(Engine.Postgres)]
 [FreshDatabase]
 public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
 {
-    private static readonly string[] Kept = ["schema_migrations", "audit_events"];
+    private static readonly string[] Kept = ["schema_migrations", "audit_events", "data_protection_keys"];
 
     [Test]
-    public async Task Reset_EmptiesEveryTable_ButTheMigrationJournalAndTheAuditTable()
+    public async Task Reset_EmptiesEveryTable_ButTheMigrationJournalTheAuditTableAndTheKeyRing()
     {
         await FillEveryTable();
         var tables = await Tables();
@@ -36,7 +38,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         {
             "children", "guardians", "certificates", "certificate_guardians", "certificate_measures", "certificate_shares",
             "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events", "concerns",
-            "certificate_follow_ups",
+            "certificate_follow_ups", "data_protection_keys",
             "units", "share_consents",
         }));
         Assert.That(emptied.Where(table => before[table] == 0), Is.Empty, "the scenario writes to every table the reset empties");
@@ -44,6 +46,21 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         Assert.That(after["schema_migrations"], Is.EqualTo(before["schema_migrations"]).And.GreaterThan(0));
         Assert.That(after["audit_events"], Is.EqualTo(before["audit_events"]).And.GreaterThan(0));
         Assert.That(await AuditRows(), Is.EqualTo(auditBefore));
+        Assert.That(after["data_protection_keys"], Is.EqualTo(before["data_protection_keys"]).And.GreaterThan(0));
+    }
+
+    [Test]
+    public async Task Reset_KeepsTheKeyRing_SoAHostStartedAfterItReadsWhatTheRunningHostProtected()
+    {
+        // What a sign-in cookie or an anti-forgery token is: text protected with the host's cached key ring.
+        var protectedText = App.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("reset-test").Protect("Alva");
+
+        await App.Database.ResetAsync();
+        await using var next = App.WithDatabase(App.Database);
+        _ = next.Server;
+
+        Assert.That(next.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("reset-test").Unprotect(protectedText),
+            Is.EqualTo("Alva"), "had the reset emptied the key table, the new host would have made a key of its own");
     }
 
     [Test]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using EgenvardRegistry.Infrastructure.Auth;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 
 namespace EgenvardRegistry.Tests.Infrastructure;
 
@@ -19,6 +20,13 @@ public static partial class Pages
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "sign-in");
         return client;
     }
+
+    /// <summary>
+    /// A client of this host that keeps its cookies in <paramref name="jar"/>: give several hosts the same jar and they are
+    /// one browser talking to several nodes behind a load balancer (all answer at http://localhost/).
+    /// </summary>
+    public static HttpClient Browser(this RegistryApp app, CookieContainer jar) =>
+        app.CreateDefaultClient(new CookieContainerHandler(jar));
 
     /// <summary>A client with a cookie jar and no sign-in.</summary>
     public static HttpClient Anonymous(this RegistryApp app) =>

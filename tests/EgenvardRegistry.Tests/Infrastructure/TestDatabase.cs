@@ -68,10 +68,13 @@ public sealed class TestDatabase : IAsyncDisposable
     }
 
     /// <summary>
-    /// Empties the registry's tables with Respawn, except the migration journal and <c>audit_events</c>: its triggers
-    /// refuse UPDATE, DELETE and TRUNCATE by design, from the tests too, so audit rows outlive the test that wrote them
-    /// (<see cref="IntegrationTest"/> reads only its own). Only the <c>public</c> schema: a scheduler's tables in a
-    /// schema of their own are left to the scheduler.
+    /// Empties the registry's tables with Respawn, except three: the migration journal; <c>audit_events</c>, whose
+    /// triggers refuse UPDATE, DELETE and TRUNCATE by design, from the tests too, so audit rows outlive the test that
+    /// wrote them (<see cref="IntegrationTest"/> reads only its own); and <c>data_protection_keys</c>, the key ring,
+    /// which belongs to the running hosts rather than to a test: a host caches it, so a reset would leave the host
+    /// signing cookies and forms with a key that is no longer in the database, and the next host on it (or this one,
+    /// once its cache expires) would make another and refuse what the first signed. Only the <c>public</c> schema: a
+    /// scheduler's tables in a schema of their own are left to the scheduler.
     /// </summary>
     public async Task ResetAsync()
     {
@@ -91,7 +94,7 @@ public sealed class TestDatabase : IAsyncDisposable
         {
             DbAdapter = Engine == Engine.Postgres ? DbAdapter.Postgres : DbAdapter.Sqlite,
             SchemasToInclude = Engine == Engine.Postgres ? ["public"] : [],
-            TablesToIgnore = ["schema_migrations", "audit_events"],
+            TablesToIgnore = ["schema_migrations", "audit_events", "data_protection_keys"],
         });
     }
 

@@ -20,6 +20,9 @@ public sealed class ConfigurationTests
     [TestCase("Reminders:Cron", "0 0 7 * * ?", "Reminders:Cron must be a standard 5-field cron expression")]
     [TestCase("Reminders:Cron", "0 7 * *", "Reminders:Cron")]
     [TestCase("Reminders:DispatchCron", "*/30 * * * * * *", "Reminders:DispatchCron")]
+    [TestCase("DataProtection:ApplicationName", " ", "DataProtection:ApplicationName")]
+    [TestCase("DataProtection:CertificatePath", "no-such-key-ring-certificate.pfx", "DataProtection:CertificatePath names no file")]
+    [TestCase("DataProtection:CertificatePassword", "a-password", "DataProtection:CertificatePassword is set without")]
     public async Task Start_WithABadSetting_FailsNamingIt(string key, string value, string named)
     {
         await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);

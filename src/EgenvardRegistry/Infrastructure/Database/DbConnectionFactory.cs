@@ -10,6 +10,9 @@ public interface IDbConnectionFactory
     SqlDialect Dialect { get; }
 
     ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>For the few callers whose interface is synchronous (the Data Protection key repository).</summary>
+    DbConnection Open();
 }
 
 public sealed class SqliteConnectionFactory : IDbConnectionFactory
@@ -49,6 +52,13 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
         await connection.OpenAsync(cancellationToken);
         return connection;
     }
+
+    public DbConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
 }
 
 public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDbConnectionFactory, IAsyncDisposable
@@ -59,4 +69,6 @@ public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDb
 
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken);
+
+    public DbConnection Open() => dataSource.OpenConnection();
 }
