@@ -42,7 +42,7 @@ builder.Services.AddSingleton<RenewalStore>();
 builder.Services.AddSingleton<UnitStore>();
 builder.Services.AddSingleton<ShareStore>();
 builder.Services.AddReminders();
-builder.Services.AddRegistryWeb();
+builder.Services.AddRegistryWeb(builder.Configuration);
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
 
 if (args is ["mint-token", .. var tokenArguments])

@@ -1,4 +1,5 @@
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Infrastructure.Http;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -29,6 +30,9 @@ public static class WebRegistration
 {
     public const string CookieScheme = CookieAuthenticationDefaults.AuthenticationScheme;
 
+    /// <summary>The pages' sign-in cookie.</summary>
+    public const string CookieName = "egenvard";
+
     /// <summary>A token passed by the trusted reverse proxy in <see cref="AuthOptions.TrustedProxyHeader"/>.</summary>
     public const string ProxyScheme = "TrustedProxy";
 
@@ -38,8 +42,20 @@ public static class WebRegistration
     /// <summary>The default: bearer tokens for the API (never the cookie, so a page's cookie cannot call it), pages' scheme elsewhere.</summary>
     public const string DefaultScheme = "ApiOrPages";
 
-    public static IServiceCollection AddRegistryWeb(this IServiceCollection services)
+    /// <summary>
+    /// The pages, their sign-in cookie and, when <c>Auth:Oidc:Authority</c> is set in <paramref name="configuration"/>, sign-in
+    /// through that OpenID Connect provider (read here only to decide whether to register it; the settings themselves
+    /// are validated options).
+    /// </summary>
+    public static IServiceCollection AddRegistryWeb(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<OidcOptions>()
+            .BindConfiguration(OidcOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OidcOptions>, OidcOptionsCheck>();
+        var oidc = configuration.GetSection(OidcOptions.Section).Get<OidcOptions>() ?? new OidcOptions();
+
         services.AddRazorPages(pages =>
         {
             pages.RootDirectory = "/Web/Pages";
@@ -52,13 +68,22 @@ public static class WebRegistration
         services.AddScoped<UnitNames>();
         // Swedish letters as themselves, not as &#xE5; entities: the pages are read as source by tests and screen readers alike.
         services.Configure<WebEncoderOptions>(encoder => encoder.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
-        services.AddAuthentication(DefaultScheme)
+        var authentication = services.AddAuthentication(DefaultScheme)
             .AddPolicyScheme(DefaultScheme, "API or pages", scheme => scheme.ForwardDefaultSelector = context =>
                 context.Request.Path.StartsWithSegments("/api") ? JwtBearerDefaults.AuthenticationScheme : PageScheme)
-            .AddPolicyScheme(PageScheme, "Pages", scheme => scheme.ForwardDefaultSelector = context =>
+            .AddPolicyScheme(PageScheme, "Pages", scheme =>
             {
-                var header = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.TrustedProxyHeader;
-                return !string.IsNullOrEmpty(header) && context.Request.Headers.ContainsKey(header) ? ProxyScheme : CookieScheme;
+                scheme.ForwardDefaultSelector = context =>
+                {
+                    var header = context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.TrustedProxyHeader;
+                    return !string.IsNullOrEmpty(header) && context.Request.Headers.ContainsKey(header) ? ProxyScheme : CookieScheme;
+                };
+                // With a provider (never beside a trusted proxy: that stops the start) a visit without a cookie goes there,
+                // not to the development sign-in page; refusals still come from the cookie ("Ingen behörighet").
+                if (oidc.Enabled)
+                {
+                    scheme.ForwardChallenge = OidcSignIn.Scheme;
+                }
             })
             .AddJwtBearer(ProxyScheme)
             .AddCookie(CookieScheme, cookie =>
@@ -66,13 +91,21 @@ public static class WebRegistration
             cookie.LoginPath = "/logga-in";
             cookie.LogoutPath = "/logga-ut";
             cookie.AccessDeniedPath = "/ingen-behorighet";
-            cookie.Cookie.Name = "egenvard";
+            cookie.Cookie.Name = CookieName;
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
             cookie.SlidingExpiration = true;
         });
+        if (oidc.Enabled)
+        {
+            authentication.AddOidcSignIn();
+            if (OidcSignIn.Origin(oidc) is { } origin)
+            {
+                services.Configure<SecurityHeaderOptions>(headers => headers.FormTargets.Add(origin));
+            }
+        }
         // The proxy's token is validated exactly as the API's bearer tokens are; only where it is read from differs.
         services.AddOptions<JwtBearerOptions>(ProxyScheme).Configure<IOptions<AuthOptions>>((jwt, auth) =>
         {

@@ -11,18 +11,22 @@ namespace EgenvardRegistry.BrowserTests.Infrastructure;
 
 /// <summary>
 /// The whole service on Kestrel at a free loopback port, so a real browser can reach it, in Development (the demo
-/// sign-in page exists only there), with the unit tests' settings: its own database, test keys, a
+/// sign-in page exists only there) unless a fixture names another environment, with the unit tests' settings: its own database, test keys, a
 /// <see cref="FakeTimeProvider"/> clock, no scheduler, mail to a temporary pickup folder, no effective rate limits.
 /// </summary>
 public sealed class BrowserApp : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _extraSettings;
+    private readonly string _environment;
+    private readonly Action<IServiceCollection>? _services;
     private readonly string _mailFolder = Path.Combine(Path.GetTempPath(), $"egenvard-browser-mail-{Guid.NewGuid():N}");
 
-    private BrowserApp(TestDatabase database, IReadOnlyDictionary<string, string?>? extraSettings)
+    private BrowserApp(TestDatabase database, IReadOnlyDictionary<string, string?>? extraSettings, string environment,
+        Action<IServiceCollection>? services)
     {
         Database = database;
         _extraSettings = extraSettings ?? new Dictionary<string, string?>();
+        (_environment, _services) = (environment, services);
         UseKestrel(0);
     }
 
@@ -33,11 +37,15 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
     /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; private set; } = null!;
 
-    /// <summary>Creates a database on <paramref name="engine"/> and starts the server on it (migrations run now).</summary>
-    public static async Task<BrowserApp> StartAsync(Engine engine, IReadOnlyDictionary<string, string?>? extraSettings = null)
+    /// <summary>
+    /// Creates a database on <paramref name="engine"/> and starts the server on it (migrations run now);
+    /// <paramref name="services"/> adds or replaces services after the application's own.
+    /// </summary>
+    public static async Task<BrowserApp> StartAsync(Engine engine, IReadOnlyDictionary<string, string?>? extraSettings = null,
+        string environment = "Development", Action<IServiceCollection>? services = null)
     {
         var database = await TestDatabase.CreateAsync(engine);
-        var app = new BrowserApp(database, extraSettings);
+        var app = new BrowserApp(database, extraSettings, environment, services);
         try
         {
             app.StartServer();
@@ -62,7 +70,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(_environment);
         var settings = new Dictionary<string, string?>
         {
             ["Database:Provider"] = Database.Provider,
@@ -86,7 +94,11 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
         builder.ConfigureLogging(logging => logging.ClearProviders().SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(services);
+        });
     }
 
     public override async ValueTask DisposeAsync()

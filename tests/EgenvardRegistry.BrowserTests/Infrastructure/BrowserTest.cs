@@ -27,8 +27,26 @@ public abstract partial class BrowserTest(Engine engine)
     /// <summary>Settings on top of <see cref="BrowserApp"/>'s, for a fixture that needs, say, an SMTP server.</summary>
     protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
 
+    /// <summary>The service's environment: Development, where the demo sign-in page exists, unless a fixture needs another.</summary>
+    protected virtual string HostEnvironment => "Development";
+
+    /// <summary>Services added or replaced after the application's own.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
+    /// <summary>Starts what the service needs to find running (an identity provider, say) before <see cref="Settings"/> is read.</summary>
+    protected virtual Task BeforeServiceStartsAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what <see cref="BeforeServiceStartsAsync"/> started, after the service has stopped.</summary>
+    protected virtual Task AfterServiceStopsAsync() => Task.CompletedTask;
+
     [OneTimeSetUp]
-    public async Task StartService() => App = await BrowserApp.StartAsync(Engine, Settings);
+    public async Task StartService()
+    {
+        await BeforeServiceStartsAsync();
+        App = await BrowserApp.StartAsync(Engine, Settings, HostEnvironment, ConfigureServices);
+    }
 
     [OneTimeTearDown]
     public async Task StopService()
@@ -37,6 +55,7 @@ public abstract partial class BrowserTest(Engine engine)
         {
             await App.DisposeAsync();
         }
+        await AfterServiceStopsAsync();
     }
 
     [SetUp]

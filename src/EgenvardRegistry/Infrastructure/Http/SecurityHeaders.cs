@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Infrastructure.Http;
 
@@ -16,6 +17,16 @@ public sealed class HttpOptions
 
     /// <summary>Networks of such proxies in CIDR form, e.g. <c>10.0.0.0/8</c>.</summary>
     public string[] KnownNetworks { get; set; } = [];
+}
+
+/// <summary>
+/// Other origins the pages' forms may lead to. A form's POST that is answered with a redirect elsewhere (signing out at
+/// the identity provider, or being sent to sign in again after the cookie expired) is checked against
+/// <c>form-action</c> too, so the provider's origin belongs there.
+/// </summary>
+public sealed class SecurityHeaderOptions
+{
+    public List<string> FormTargets { get; } = [];
 }
 
 /// <summary>
@@ -39,6 +50,11 @@ public static class SecurityHeaders
     public const string ToolPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; " +
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+    /// <summary><paramref name="policy"/> with <paramref name="targets"/> beside <c>'self'</c> in <c>form-action</c>.</summary>
+    public static string WithFormTargets(string policy, IReadOnlyCollection<string> targets) =>
+        targets.Count == 0 ? policy
+            : policy.Replace("form-action 'self'", $"form-action 'self' {string.Join(' ', targets)}", StringComparison.Ordinal);
 
     public static IServiceCollection AddSecurityHeaders(this IServiceCollection services, IConfiguration configuration)
     {
@@ -85,19 +101,21 @@ public static class SecurityHeaders
         {
             app.UseHsts();
         }
+        var targets = app.Services.GetRequiredService<IOptions<SecurityHeaderOptions>>().Value.FormTargets;
+        var (pagePolicy, toolPolicy) = (WithFormTargets(PagePolicy, targets), WithFormTargets(ToolPolicy, targets));
         return app.Use((context, next) =>
         {
             // On starting, not now: the exception handler clears the headers of a response it replaces.
             context.Response.OnStarting(() =>
             {
-                Apply(context);
+                Apply(context, pagePolicy, toolPolicy);
                 return Task.CompletedTask;
             });
             return next(context);
         });
     }
 
-    private static void Apply(HttpContext context)
+    private static void Apply(HttpContext context, string pagePolicy, string toolPolicy)
     {
         var headers = context.Response.Headers;
         var path = context.Request.PathBase.Add(context.Request.Path); // the dashboard runs under a path base
@@ -105,8 +123,8 @@ public static class SecurityHeaders
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
         headers.ContentSecurityPolicy = HttpRegistration.IsMachineFacing(path) ? ApiPolicy
-            : path.StartsWithSegments("/swagger") || path.StartsWithSegments(Scheduling.SchedulerRegistration.DashboardPath) ? ToolPolicy
-            : PagePolicy;
+            : path.StartsWithSegments("/swagger") || path.StartsWithSegments(Scheduling.SchedulerRegistration.DashboardPath) ? toolPolicy
+            : pagePolicy;
         // Anything an endpoint answered may show a child's data; static files (no endpoint) may be cached.
         if (context.GetEndpoint() is not null && string.IsNullOrEmpty(headers.CacheControl))
         {

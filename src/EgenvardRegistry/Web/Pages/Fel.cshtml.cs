@@ -20,6 +20,7 @@ public sealed class FelModel : PageModel
     {
         (Title, Text) = status switch
         {
+            401 => ("Inloggningen misslyckades", "Inloggningen avbröts eller kunde inte slutföras. Gå till startsidan och försök igen."),
             400 => ("Formuläret kunde inte skickas", "Sidan kan ha varit öppen för länge. Ladda om sidan och försök igen."),
             404 => ("Sidan finns inte", "Kontrollera adressen, eller gå till startsidan."),
             403 => ("Ingen behörighet", "Din inloggning ger inte tillgång till den här sidan."),

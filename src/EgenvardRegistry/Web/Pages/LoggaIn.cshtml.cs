@@ -2,14 +2,15 @@ using System.Security.Claims;
 using EgenvardRegistry.Infrastructure.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Web.Pages;
 
 /// <summary>
 /// Development sign-in: pick a demo identity so a first run can try every page. Outside Development the page does not
-/// exist (404); people sign in through the identity provider in front of the service.
+/// exist (404), except that with an identity provider configured (<c>Auth:Oidc</c>) it sends the visitor there to sign in.
 /// </summary>
-public sealed class LoggaInModel(IHostEnvironment environment, TimeProvider time) : RegistryPageModel(time)
+public sealed class LoggaInModel(IHostEnvironment environment, IOptions<OidcOptions> oidc, TimeProvider time) : RegistryPageModel(time)
 {
     public sealed record DemoIdentity(string Role, string Label);
 
@@ -30,7 +31,24 @@ public sealed class LoggaInModel(IHostEnvironment environment, TimeProvider time
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public IActionResult OnGet() => environment.IsDevelopment() ? Page() : NotFound();
+    public IActionResult OnGet()
+    {
+        if (environment.IsDevelopment())
+        {
+            return Page();
+        }
+        if (!oidc.Value.Enabled)
+        {
+            return NotFound();
+        }
+        // The start page's "Logga in": to the provider, and back here to go on to the person's own page.
+        if (User.Identity?.IsAuthenticated != true)
+        {
+            return Challenge(new AuthenticationProperties { RedirectUri = Request.Path + Request.QueryString }, OidcSignIn.Scheme);
+        }
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl!
+            : Caller.FromPrincipal(User, Today) is { } caller ? WebRegistration.HomeFor(caller.Role) : "/ingen-behorighet");
+    }
 
     public async Task<IActionResult> OnPostAsync()
     {
