@@ -4,6 +4,7 @@ using EgenvardRegistry.Concerns;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
+using EgenvardRegistry.Requests;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Infrastructure.Http;
@@ -34,6 +35,7 @@ builder.Services.AddSingleton<AuditStore>();
 builder.Services.AddSingleton<InstructionStore>();
 builder.Services.AddSingleton<ConcernStore>();
 builder.Services.AddReminders();
+builder.Services.AddCertificateRequests();
 builder.Services.AddRegistryWeb();
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
 
@@ -77,6 +79,7 @@ app.MapGuardians();
 app.MapReminders();
 app.MapAudit();
 app.MapConcerns();
+app.MapCertificateRequests();
 app.MapRazorPages();
 app.MapJobDashboard(authorizationPolicy: WebPolicies.Admin);
 

@@ -1,12 +1,13 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
+using EgenvardRegistry.Requests;
 using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Reminders;
 
 /// <summary>
-/// Scans for certificates at a reminder threshold, then drains the outbox. Safe to run at any time, on any number of
+/// Scans for certificates at a reminder threshold, then drains the outbox (reminders and certificate requests alike). Safe to run at any time, on any number of
 /// nodes: the scan inserts nothing twice, and each outbox row is claimed by one dispatcher.
 /// </summary>
 /// <remarks>
@@ -18,6 +19,7 @@ public sealed partial class ReminderCycle(
     ReminderStore store,
     IEmailSender sender,
     IOptions<ReminderOptions> options,
+    IOptions<RequestOptions> requestOptions,
     TimeProvider time,
     ILogger<ReminderCycle> log) : IReminderCycle
 {
@@ -70,7 +72,7 @@ public sealed partial class ReminderCycle(
         UnsubscribeLinks links, CancellationToken cancellationToken)
     {
         var today = time.TodayInStockholm();
-        var cancelReason = message switch
+        var cancelReason = message.Kind == NotificationKinds.CertificateRequest ? RequestCancelReason(message, today) : message switch
         {
             { CertificateStatus: not CertificateStatus.Active } => "The certificate was renewed or revoked before the reminder went out.",
             { Email: null } or { RemindersEnabled: false } => "The guardian turned reminders off or has no e-mail address.",
@@ -83,18 +85,30 @@ public sealed partial class ReminderCycle(
             return NotificationStatus.Cancelled;
         }
 
-        var email = ReminderEmail.Compose(new ReminderContent(
-            message.Id,
-            message.Email!,
-            message.GuardianName,
-            ReminderRules.FirstName(message.ChildName),
-            message.MeasureCodes,
-            message.ValidUntil,
-            message.ValidUntil.DayNumber - today.DayNumber,
-            message.CareUnitName,
-            message.CareUnitPhone,
-            new Uri(settings.PublicBaseUrl, "vardnadshavare"),
-            links.Url(settings.PublicBaseUrl, message.GuardianId)));
+        var email = message.Kind == NotificationKinds.CertificateRequest
+            ? RequestEmail.Compose(new RequestEmailContent(
+                message.Id,
+                message.Email!,
+                message.GuardianName,
+                ReminderRules.FirstName(message.ChildName),
+                message.SchoolUnit!,
+                message.SchoolUnitName,
+                message.Reference!,
+                message.Message,
+                RequestRules.OpenUntil(message.RequestCreatedAt!.Value, requestOptions.Value.ExpireAfterDays),
+                new Uri(settings.PublicBaseUrl, "vardnadshavare")))
+            : ReminderEmail.Compose(new ReminderContent(
+                message.Id,
+                message.Email!,
+                message.GuardianName,
+                ReminderRules.FirstName(message.ChildName),
+                message.MeasureCodes,
+                message.ValidUntil!.Value,
+                message.ValidUntil.Value.DayNumber - today.DayNumber,
+                message.CareUnitName!,
+                message.CareUnitPhone!,
+                new Uri(settings.PublicBaseUrl, "vardnadshavare"),
+                links.Url(settings.PublicBaseUrl, message.GuardianId!.Value)));
         try
         {
             await mail.SendAsync(email, cancellationToken);
@@ -117,6 +131,16 @@ public sealed partial class ReminderCycle(
             return NotificationStatus.Failed;
         }
     }
+
+    /// <summary>
+    /// A request's e-mail goes out only while the request is open: one the school withdrew, a clinician answered or that
+    /// lapsed before its turn came is cancelled. Reminders being off does not stop it: it is the school asking, once.
+    /// </summary>
+    private string? RequestCancelReason(OutboxMessage message, DateOnly today) =>
+        message.RequestStatus is null || message.RequestCreatedAt is not { } createdAt
+            || RequestRules.StatusToday(message.RequestStatus, createdAt, today, requestOptions.Value.ExpireAfterDays) != RequestStatus.Open
+            ? "The certificate request was closed (answered, withdrawn or lapsed) before the e-mail went out."
+            : message.Email is null ? "The request has no e-mail address for this guardian." : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder run: {Queued} queued, {Sent} sent, {Retrying} to retry, {Failed} failed")]
     private partial void LogRun(int queued, int sent, int retrying, int failed);

@@ -36,6 +36,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         {
             "children", "guardians", "certificates", "certificate_guardians", "certificate_measures", "certificate_shares",
             "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events", "concerns",
+            "certificate_requests", "certificate_request_measures", "certificate_request_recipients",
         }));
         Assert.That(emptied.Where(table => before[table] == 0), Is.Empty, "the scenario writes to every table the reset empties");
         Assert.That(emptied.Where(table => after[table] != 0), Is.Empty);
@@ -76,7 +77,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
 
     /// <summary>
     /// Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency
-    /// key, reminders, an instructed staff member and her removal, a concern.
+    /// key, reminders, an instructed staff member and her removal, a concern, a certificate request with its e-mail.
     /// </summary>
     private async Task FillEveryTable()
     {
@@ -106,6 +107,11 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         using var concern = await Client(Tokens.School()).PostAsJsonAsync($"/api/certificates/{other}/concerns",
             new { category = "staffing", description = "Ingen instruerad personal i dag.", guardiansInformed = true });
         Assert.That(concern.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        using var request = await Client(Tokens.School()).PostAsJsonAsync("/api/certificate-requests", new
+        {
+            personnummer = Samples.OtherChildPnr, childName = "Nils Lind", measures = new[] { "inhaler" }, message = "Vi behöver ett intyg.",
+        });
+        Assert.That(request.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     private async Task<IReadOnlyList<string>> Tables()

@@ -19,6 +19,8 @@ public sealed class ConfigurationTests
     [TestCase("Reminders:Cron", "0 0 7 * * ?", "Reminders:Cron must be a standard 5-field cron expression")]
     [TestCase("Reminders:Cron", "0 7 * *", "Reminders:Cron")]
     [TestCase("Reminders:DispatchCron", "*/30 * * * * * *", "Reminders:DispatchCron")]
+    [TestCase("Requests:ExpireAfterDays", "0", "Requests:ExpireAfterDays must be a whole number of days from 1 to 365")]
+    [TestCase("Requests:ExpireAfterDays", "366", "Requests:ExpireAfterDays")]
     public async Task Start_WithABadSetting_FailsNamingIt(string key, string value, string named)
     {
         await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);

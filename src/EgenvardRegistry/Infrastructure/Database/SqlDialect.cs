@@ -27,6 +27,10 @@ public abstract class SqlDialect
     /// <remarks>SQLite has no row locks: its write transactions are serialised (BEGIN IMMEDIATE) instead.</remarks>
     public abstract string SkipLockedSql { get; }
 
+    /// <summary>Appended to a SELECT of one row that the transaction is about to change, so a concurrent change waits.</summary>
+    /// <remarks>SQLite has no row locks: its write transactions are serialised (BEGIN IMMEDIATE) instead.</remarks>
+    public abstract string ForUpdateSql { get; }
+
     /// <summary>Run once per migration pass before anything else, on the migration connection.</summary>
     public abstract string BeginMigrationsSql { get; }
 
@@ -48,6 +52,8 @@ public abstract class SqlDialect
 
         public override string SkipLockedSql => "";
 
+        public override string ForUpdateSql => "";
+
         // WAL lets readers go on while one writer commits; the setting is stored in the file.
         public override string BeginMigrationsSql => "PRAGMA journal_mode = WAL;";
 
@@ -68,6 +74,8 @@ public abstract class SqlDialect
         public override string NewIdSql => "gen_random_uuid()";
 
         public override string SkipLockedSql => "FOR UPDATE SKIP LOCKED";
+
+        public override string ForUpdateSql => "FOR UPDATE";
 
         public override string BeginMigrationsSql => $"SELECT pg_advisory_lock({MigrationLockKey});";
 

@@ -16,7 +16,7 @@ public sealed class LoggaInModel(IHostEnvironment environment, TimeProvider time
     public static readonly IReadOnlyList<DemoIdentity> Identities =
     [
         new(Roles.Clinician, "Karin Berg, sjuksköterska på Barndiabetesmottagningen (vård)"),
-        new(Roles.School, "Per Ek, skolsköterska på skolenhet 12345678 (skola)"),
+        new(Roles.School, "Per Ek, skolsköterska på Solbackeskolan, skolenhet 12345678 (skola)"),
         new(Roles.Guardian, "Sara Lind, vårdnadshavare"),
         new(Roles.Admin, "Regionens administratör"),
     ];
@@ -48,6 +48,8 @@ public sealed class LoggaInModel(IHostEnvironment environment, TimeProvider time
         if (!string.IsNullOrEmpty(unit) && Role is Roles.Clinician or Roles.School)
         {
             claims[Role == Roles.Clinician ? ClaimNames.CareUnit : ClaimNames.SchoolUnit] = unit;
+            // The demo unit's name belongs to the demo unit's code.
+            claims.Remove(ClaimNames.SchoolUnitName);
         }
         var identity = new ClaimsIdentity(claims.Select(claim => new Claim(claim.Key, claim.Value)),
             WebRegistration.CookieScheme, ClaimNames.Name, ClaimNames.Role);
