@@ -7,8 +7,9 @@ using Microsoft.Extensions.Options;
 namespace EgenvardRegistry.Reminders;
 
 /// <summary>
-/// Scans for certificates at a reminder threshold, then drains the outbox (reminders and certificate requests alike). Safe to run at any time, on any number of
-/// nodes: the scan inserts nothing twice, and each outbox row is claimed by one dispatcher.
+/// Scans for certificates at a reminder threshold, then drains the outbox (reminders and certificate requests alike).
+/// Safe to run at any time, on any number of nodes: the scan inserts nothing twice, and each outbox row is claimed by one
+/// dispatcher.
 /// </summary>
 /// <remarks>
 /// The one window in which a guardian can get a message twice: the mail server accepted it, and the process died
@@ -72,20 +73,15 @@ public sealed partial class ReminderCycle(
         UnsubscribeLinks links, CancellationToken cancellationToken)
     {
         var today = time.TodayInStockholm();
-        var cancelReason = message.Kind == NotificationKinds.CertificateRequest ? RequestCancelReason(message, today) : message switch
-        {
-            { CertificateStatus: not CertificateStatus.Active } => "The certificate was renewed or revoked before the reminder went out.",
-            { Email: null } or { RemindersEnabled: false } => "The guardian turned reminders off or has no e-mail address.",
-            _ when message.ValidUntil < today => "The certificate expired before the reminder could be sent.",
-            _ => null,
-        };
-        if (cancelReason is not null)
+        var isRequest = message.Kind == NotificationKinds.CertificateRequest;
+        if ((isRequest ? RequestCancelReason(message, today) : ReminderCancelReason(message, today)) is { } cancelReason)
         {
             await store.CancelAsync(message, time.GetUtcNow(), cancelReason, cancellationToken);
             return NotificationStatus.Cancelled;
         }
 
-        var email = message.Kind == NotificationKinds.CertificateRequest
+        var guardianPage = new Uri(settings.PublicBaseUrl, "vardnadshavare");
+        var email = isRequest
             ? RequestEmail.Compose(new RequestEmailContent(
                 message.Id,
                 message.Email!,
@@ -96,7 +92,7 @@ public sealed partial class ReminderCycle(
                 message.Reference!,
                 message.Message,
                 RequestRules.OpenUntil(message.RequestCreatedAt!.Value, requestOptions.Value.ExpireAfterDays),
-                new Uri(settings.PublicBaseUrl, "vardnadshavare")))
+                guardianPage))
             : ReminderEmail.Compose(new ReminderContent(
                 message.Id,
                 message.Email!,
@@ -107,7 +103,7 @@ public sealed partial class ReminderCycle(
                 message.ValidUntil.Value.DayNumber - today.DayNumber,
                 message.CareUnitName!,
                 message.CareUnitPhone!,
-                new Uri(settings.PublicBaseUrl, "vardnadshavare"),
+                guardianPage,
                 links.Url(settings.PublicBaseUrl, message.GuardianId!.Value)));
         try
         {
@@ -131,6 +127,14 @@ public sealed partial class ReminderCycle(
             return NotificationStatus.Failed;
         }
     }
+
+    private static string? ReminderCancelReason(OutboxMessage message, DateOnly today) => message switch
+    {
+        { CertificateStatus: not CertificateStatus.Active } => "The certificate was renewed or revoked before the reminder went out.",
+        { Email: null } or { RemindersEnabled: false } => "The guardian turned reminders off or has no e-mail address.",
+        _ when message.ValidUntil < today => "The certificate expired before the reminder could be sent.",
+        _ => null,
+    };
 
     /// <summary>
     /// A request's e-mail goes out only while the request is open: one the school withdrew, a clinician answered or that

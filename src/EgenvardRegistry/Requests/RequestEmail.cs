@@ -86,7 +86,8 @@ public static class RequestEmail
             $"<p>{Html.Encode(why)}</p>",
             .. hasMessage
                 ? (string[])["<p>Meddelande från skolan:</p>",
-                    $"<blockquote style=\"border-left: 3px solid #999999; margin-left: 0; padding-left: 12px;\">{string.Join("<br>", messageLines.Select(Html.Encode))}</blockquote>"]
+                    "<blockquote style=\"border-left: 3px solid #999999; margin-left: 0; padding-left: 12px;\">"
+                        + $"{string.Join("<br>", messageLines.Select(Html.Encode))}</blockquote>"]
                 : [],
             $"<p><strong>Så här gör du:</strong> boka en bedömning hos den vårdenhet där {Html.Encode(child)} får vård och visa "
                 + $"referensen <strong>{Html.Encode(reference)}</strong>. Vårdenheten utfärdar intyget och delar det med skolan.</p>",

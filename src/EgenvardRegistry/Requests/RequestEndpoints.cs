@@ -98,14 +98,17 @@ public static class RequestEndpoints
         CancellationToken cancellationToken)
     {
         var result = await store.WithdrawAsync(requestId, caller, cancellationToken);
+        var today = time.TodayInStockholm();
+        var expireAfterDays = options.Value.ExpireAfterDays;
         return result switch
         {
             { Outcome: WithdrawOutcome.Done, Request: { } withdrawn } =>
-                TypedResults.Ok(CertificateRequestResponse.From(withdrawn, caller, time.TodayInStockholm(), options.Value.ExpireAfterDays)),
+                TypedResults.Ok(CertificateRequestResponse.From(withdrawn, caller, today, expireAfterDays)),
             { Outcome: WithdrawOutcome.NotOpen, Request: { } closed } => TypedResults.Problem(
                 statusCode: StatusCodes.Status409Conflict,
                 title: "The request is not open",
-                detail: $"The request is {RequestRules.StatusToday(closed.Status, closed.CreatedAt, time.TodayInStockholm(), options.Value.ExpireAfterDays)}; only an open request can be withdrawn."),
+                detail: $"The request is {RequestRules.StatusToday(closed.Status, closed.CreatedAt, today, expireAfterDays)}; " +
+                        "only an open request can be withdrawn."),
             _ => NotFound(),
         };
     }

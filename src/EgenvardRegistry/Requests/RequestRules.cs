@@ -24,7 +24,7 @@ public static class RequestErrors
         new("request.measures.too-many", $"At most {RequestRules.MaxMeasures} measures.");
 
     public static readonly ErrorCode MessageWithPersonnummer =
-        new("request.message.personnummer", "Must not contain a personnummer: the message is e-mailed to the guardians.");
+        new("request.message.personnummer", "Must not contain a personal identity number: the message is e-mailed to the guardians.");
 
     public static readonly ErrorCode GuardianEmailRequired =
         new("request.guardian.email.required", "Required: the address the request is e-mailed to.");
