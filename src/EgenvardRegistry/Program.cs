@@ -5,6 +5,7 @@ using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Renewals;
+using EgenvardRegistry.Requests;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Infrastructure.Http;
@@ -42,6 +43,7 @@ builder.Services.AddSingleton<RenewalStore>();
 builder.Services.AddSingleton<UnitStore>();
 builder.Services.AddSingleton<ShareStore>();
 builder.Services.AddReminders();
+builder.Services.AddCertificateRequests();
 builder.Services.AddRegistryWeb(builder.Configuration);
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
 
@@ -100,6 +102,7 @@ app.MapConcerns();
 app.MapRenewals();
 app.MapUnits();
 app.MapShares();
+app.MapCertificateRequests();
 app.MapRazorPages();
 app.MapJobDashboard(authorizationPolicy: WebPolicies.Admin);
 

@@ -72,6 +72,29 @@ public static class AuditActions
     /// <summary>A guardian withdrew a unit's access to a certificate (outcome ok), or it had none (unchanged).</summary>
     public const string ShareWithdraw = "share.withdraw";
 
+    /// <summary>A school unit asked for a certificate through the guardians (outcome already-open: its open request was the answer).</summary>
+    public const string RequestCreate = "request.create";
+
+    /// <summary>A school unit's list of its certificate requests.</summary>
+    public const string RequestList = "request.list";
+
+    public const string RequestWithdraw = "request.withdraw";
+
+    /// <summary>A clinician's search for a child's open certificate requests.</summary>
+    public const string RequestSearch = "request.search";
+
+    /// <summary>A certificate request read by a clinician about to answer it, or on a guardian's page.</summary>
+    public const string RequestRead = "request.read";
+
+    /// <summary>A certificate was issued in answer to the request, which it closed; refusals say why (not-found, invalid, conflict).</summary>
+    public const string RequestFulfil = "request.fulfil";
+
+    /// <summary>The registry recorded that an open request lapsed.</summary>
+    public const string RequestExpire = "request.expire";
+
+    /// <summary>The dispatcher e-mailed a certificate request to a guardian (outcome: the notification's new status).</summary>
+    public const string RequestSend = "request.send";
+
     /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
     public const string ForbiddenAttempt = "access.forbidden";
 
@@ -82,12 +105,12 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> Reads =
         [CertificateRead, CertificateSearch, CertificateSearchCareRelationship, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
             ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist, RenewalWorklist, FollowUpRead,
-            UnitSearch, ShareList];
+            UnitSearch, ShareList, RequestList, RequestSearch, RequestRead];
 
     public static readonly IReadOnlyList<string> Writes =
         [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
             InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer, FollowUpRecord, UnitImport,
-            ShareAdd, ShareWithdraw];
+            ShareAdd, ShareWithdraw, RequestCreate, RequestWithdraw, RequestFulfil, RequestExpire, RequestSend];
 }
 
 /// <remarks>

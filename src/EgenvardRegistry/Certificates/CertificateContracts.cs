@@ -5,6 +5,10 @@ namespace EgenvardRegistry.Certificates;
 // Request shapes: everything nullable, so a missing field becomes a field-level validation error rather than a
 // JSON binding failure.
 
+/// <param name="AnswersRequest">
+/// Optional: the id of an open certificate request for the same child that this certificate answers. It is then shared
+/// with the requesting school unit too (the guardian's wish, recorded) and the request becomes fulfilled.
+/// </param>
 public sealed record IssueCertificateRequest(
     PersonInput? Child,
     IReadOnlyList<GuardianInput?>? Guardians,
@@ -14,7 +18,8 @@ public sealed record IssueCertificateRequest(
     DateOnly? ValidUntil,
     DateOnly? FollowUpOn,
     CareUnitInput? CareUnit,
-    IReadOnlyList<string?>? SharedWith);
+    IReadOnlyList<string?>? SharedWith,
+    Guid? AnswersRequest = null);
 
 /// <summary>
 /// A renewal: new dates, and any part of the content that changes; what is left out is carried over from the

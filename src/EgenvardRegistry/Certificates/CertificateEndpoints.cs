@@ -19,7 +19,12 @@ public static class CertificateEndpoints
             .WithName(nameof(IssueCertificate))
             .RequireAuthorization(Policies.Clinician)
             .WithIdempotency()
-            .WithSummary("Issue a certificate for a child (clinician of the care unit on the certificate).")
+            .WithSummary("Issue a certificate for a child (clinician of the care unit on the certificate). With answersRequest " +
+                         "(an open certificate request for the same child) it is shared with the requesting school unit too and " +
+                         "the request becomes fulfilled; an unknown request or another child's is 422, a closed one 409, and " +
+                         "nothing is issued.")
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         group.MapGet("/{id:guid}", GetCertificate)
@@ -67,7 +72,28 @@ public static class CertificateEndpoints
         {
             return NotYourCareUnit();
         }
-        var issued = await store.IssueAsync(certificate, caller, cancellationToken);
+        Certificate issued;
+        if (request.AnswersRequest is { } requestId)
+        {
+            var answer = await store.IssueAnsweringAsync(certificate, requestId, caller, cancellationToken);
+            if (answer.Certificate is null)
+            {
+                var errors = new ValidationErrors();
+                errors.Add("answersRequest", answer.Refusal!);
+                return answer.Refusal == Requests.RequestErrors.AnswersClosedRequest
+                    ? TypedResults.Problem(new HttpValidationProblemDetails(errors.ToProblemErrors())
+                    {
+                        Status = StatusCodes.Status409Conflict,
+                        Title = "The certificate request is not open",
+                    })
+                    : Requests.RequestEndpoints.UnprocessableEntity(errors, "The certificate cannot answer this request");
+            }
+            issued = answer.Certificate;
+        }
+        else
+        {
+            issued = await store.IssueAsync(certificate, caller, cancellationToken);
+        }
         http.Response.Headers.ETag = issued.ETag;
         return TypedResults.Created($"/api/certificates/{issued.Id}", CertificateResponse.From(issued, today, caller));
     }

@@ -6,6 +6,8 @@ using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Shares;
+using EgenvardRegistry.Requests;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Certificates;
 
@@ -13,7 +15,7 @@ namespace EgenvardRegistry.Certificates;
 /// Issues, reads, renews, revokes and searches certificates. Every call writes its audit event in the same
 /// transaction as its work, and every state change adds a row to the certificate's history.
 /// </summary>
-public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
+public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time, IOptions<RequestOptions> requestOptions)
 {
     /// <summary>What a row of <c>certificate_history</c> says happened.</summary>
     private static class HistoryChange
@@ -34,6 +36,45 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
             await History(transaction, id, 1, CertificateStatus.Active, HistoryChange.Issued, now, caller, null, cancellationToken);
             var issued = await LoadOneAsync(transaction, id, cancellationToken);
             return Audited.With(issued!, AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Issues a certificate that answers a school's open request for the same child, in one transaction: the certificate is
+    /// shared with the requesting school unit as well (at the guardian's request, through the request: the audit detail
+    /// says so) and the request becomes fulfilled. A request that is unknown, closed or about another child refuses the
+    /// issue, and nothing but the refusal's audit event is written.
+    /// </summary>
+    public async Task<AnswerResult> IssueAnsweringAsync(NewCertificate input, Guid requestId, Caller caller,
+        CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var openSince = RequestRules.OpenSince(time.TodayInStockholm(), requestOptions.Value.ExpireAfterDays);
+        return await db.RunAuditedAsync(async transaction =>
+        {
+            var request = await CertificateRequestStore.LockAsync(transaction, db.Dialect, requestId, cancellationToken);
+            var (refusal, auditOutcome) = request switch
+            {
+                null => (RequestErrors.AnswersUnknownRequest, AuditOutcomes.NotFound),
+                _ when request.ChildPersonnummer != input.ChildPersonnummer => (RequestErrors.AnswersOtherChild, AuditOutcomes.Invalid),
+                _ when !request.IsOpen(openSince) => (RequestErrors.AnswersClosedRequest, AuditOutcomes.Conflict),
+                _ => ((ErrorCode?)null, AuditOutcomes.Ok),
+            };
+            if (refusal is not null)
+            {
+                return Audited.With(new AnswerResult(null, refusal),
+                    AuditEvent.By(caller, now, AuditActions.RequestFulfil, auditOutcome, childId: request?.ChildId));
+            }
+            var shared = input.SharedWith.Contains(request!.SchoolUnit) ? input : input with { SharedWith = [.. input.SharedWith, request.SchoolUnit] };
+            var (id, childId) = await InsertAsync(transaction, shared, caller, now, replaces: null, ConsentBases.AtGuardiansRequest,
+                cancellationToken);
+            await History(transaction, id, 1, CertificateStatus.Active, HistoryChange.Issued, now, caller, null, cancellationToken);
+            await CertificateRequestStore.FulfilAsync(transaction, requestId, id, caller, now, cancellationToken);
+            var issued = await LoadOneAsync(transaction, id, cancellationToken);
+            var detail = $"Svar på begäran {request.Reference}: delat med skolenhet {request.SchoolUnit} på vårdnadshavarens begäran.";
+            return Audited.With(new AnswerResult(issued, null), [
+                AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId, detail),
+                AuditEvent.By(caller, now, AuditActions.RequestFulfil, AuditOutcomes.Ok, id, childId, request.Reference)]);
         }, cancellationToken);
     }
 
@@ -277,6 +318,9 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time)
         return (id, childId);
     }
 }
+
+/// <summary>How an issue that answers a request ended: the certificate, or why the request refused it.</summary>
+public sealed record AnswerResult(Certificate? Certificate, ErrorCode? Refusal);
 
 public enum ChangeOutcome
 {

@@ -11,7 +11,8 @@ namespace EgenvardRegistry.Certificates;
 /// </summary>
 public static class UncheckedCertificateReader
 {
-    /// <returns>The internal id of the child with this personnummer, or null when no certificate has named the child.</returns>
+    /// <returns>The internal id of the child with this personnummer, or null when the registry has not met the child (no certificate
+    /// or certificate request has named it).</returns>
     public static Task<Guid?> FindChildAsync(DbTransaction transaction, string personnummer, CancellationToken cancellationToken) =>
         transaction.Connection!.QuerySingleOrDefaultAsync<Guid?>(new CommandDefinition(
             "SELECT id FROM children WHERE personnummer = @Personnummer",

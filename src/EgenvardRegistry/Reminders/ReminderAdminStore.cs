@@ -8,9 +8,16 @@ namespace EgenvardRegistry.Reminders;
 /// <summary>What administrators and unsubscribe links do to the outbox and to guardians' reminder settings.</summary>
 public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider time)
 {
+    // A reminder names its guardian, a certificate request its recipient: one of each pair of joins finds nothing.
     private const string ItemColumns = """
-        n.id, n.certificate_id, g.name AS guardian_name, n.threshold_days, n.status, n.attempts, n.next_attempt_at,
-        n.last_error, n.created_at, n.sent_at
+        n.id, n.kind, n.certificate_id, n.request_id, r.reference, COALESCE(g.name, rr.name) AS guardian_name, n.threshold_days,
+        n.status, n.attempts, n.next_attempt_at, n.last_error, n.created_at, n.sent_at
+        """;
+
+    private const string ItemJoins = """
+        LEFT JOIN guardians g ON g.id = n.guardian_id
+        LEFT JOIN certificate_requests r ON r.id = n.request_id
+        LEFT JOIN certificate_request_recipients rr ON rr.request_id = n.request_id AND rr.position = n.recipient_position
         """;
 
     public Task<NotificationPage> ListAsync(string? status, int limit, int offset, Caller caller, CancellationToken cancellationToken) =>
@@ -20,7 +27,7 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
             var rows = (await transaction.Connection!.QueryAsync<NotificationRow>(new CommandDefinition($"""
                 SELECT {ItemColumns}
                 FROM notifications n
-                JOIN guardians g ON g.id = n.guardian_id
+                {ItemJoins}
                 {filter}
                 ORDER BY n.created_at DESC, n.id
                 LIMIT @Take OFFSET @Offset
@@ -42,10 +49,10 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
                 WHERE id = @Id AND status = 'failed'
                 """, new { Id = id, Now = now }, transaction, cancellationToken: cancellationToken)) == 1;
             var row = await connection.QuerySingleOrDefaultAsync<NotificationRow>(new CommandDefinition($"""
-                SELECT {ItemColumns}, c.child_id
+                SELECT {ItemColumns}, COALESCE(c.child_id, r.child_id) AS child_id
                 FROM notifications n
-                JOIN guardians g ON g.id = n.guardian_id
-                JOIN certificates c ON c.id = n.certificate_id
+                {ItemJoins}
+                LEFT JOIN certificates c ON c.id = n.certificate_id
                 WHERE n.id = @Id
                 """, new { Id = id }, transaction, cancellationToken: cancellationToken));
             (NotificationItem?, bool) result = (row?.ToItem(), retried);
@@ -69,10 +76,13 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
     private sealed class NotificationRow
     {
         public Guid Id { get; set; }
-        public Guid CertificateId { get; set; }
+        public string Kind { get; set; } = "";
+        public Guid? CertificateId { get; set; }
+        public Guid? RequestId { get; set; }
+        public string? Reference { get; set; }
         public Guid ChildId { get; set; }
         public string GuardianName { get; set; } = "";
-        public int ThresholdDays { get; set; }
+        public int? ThresholdDays { get; set; }
         public string Status { get; set; } = "";
         public int Attempts { get; set; }
         public DateTimeOffset NextAttemptAt { get; set; }
@@ -81,6 +91,7 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
         public DateTimeOffset? SentAt { get; set; }
 
         public NotificationItem ToItem() =>
-            new(Id, CertificateId, GuardianName, ThresholdDays, Status, Attempts, NextAttemptAt, LastError, CreatedAt, SentAt);
+            new(Id, Kind, CertificateId, RequestId, Reference, GuardianName, ThresholdDays, Status, Attempts, NextAttemptAt, LastError,
+                CreatedAt, SentAt);
     }
 }

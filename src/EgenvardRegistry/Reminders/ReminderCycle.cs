@@ -1,13 +1,15 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
+using EgenvardRegistry.Requests;
 using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Reminders;
 
 /// <summary>
-/// Scans for certificates at a reminder threshold, then drains the outbox. Safe to run at any time, on any number of
-/// nodes: the scan inserts nothing twice, and each outbox row is claimed by one dispatcher.
+/// Scans for certificates at a reminder threshold, then drains the outbox (reminders and certificate requests alike).
+/// Safe to run at any time, on any number of nodes: the scan inserts nothing twice, and each outbox row is claimed by one
+/// dispatcher.
 /// </summary>
 /// <remarks>
 /// The one window in which a guardian can get a message twice: the mail server accepted it, and the process died
@@ -18,6 +20,7 @@ public sealed partial class ReminderCycle(
     ReminderStore store,
     IEmailSender sender,
     IOptions<ReminderOptions> options,
+    IOptions<RequestOptions> requestOptions,
     TimeProvider time,
     ILogger<ReminderCycle> log) : IReminderCycle
 {
@@ -70,31 +73,38 @@ public sealed partial class ReminderCycle(
         UnsubscribeLinks links, CancellationToken cancellationToken)
     {
         var today = time.TodayInStockholm();
-        var cancelReason = message switch
-        {
-            { CertificateStatus: not CertificateStatus.Active } => "The certificate was renewed or revoked before the reminder went out.",
-            { Email: null } or { RemindersEnabled: false } => "The guardian turned reminders off or has no e-mail address.",
-            _ when message.ValidUntil < today => "The certificate expired before the reminder could be sent.",
-            _ => null,
-        };
-        if (cancelReason is not null)
+        var isRequest = message.Kind == NotificationKinds.CertificateRequest;
+        if ((isRequest ? RequestCancelReason(message, today) : ReminderCancelReason(message, today)) is { } cancelReason)
         {
             await store.CancelAsync(message, time.GetUtcNow(), cancelReason, cancellationToken);
             return NotificationStatus.Cancelled;
         }
 
-        var email = ReminderEmail.Compose(new ReminderContent(
-            message.Id,
-            message.Email!,
-            message.GuardianName,
-            ReminderRules.FirstName(message.ChildName),
-            message.MeasureCodes,
-            message.ValidUntil,
-            message.ValidUntil.DayNumber - today.DayNumber,
-            message.CareUnitName,
-            message.CareUnitPhone,
-            new Uri(settings.PublicBaseUrl, "vardnadshavare"),
-            links.Url(settings.PublicBaseUrl, message.GuardianId)));
+        var guardianPage = new Uri(settings.PublicBaseUrl, "vardnadshavare");
+        var email = isRequest
+            ? RequestEmail.Compose(new RequestEmailContent(
+                message.Id,
+                message.Email!,
+                message.GuardianName,
+                ReminderRules.FirstName(message.ChildName),
+                message.SchoolUnit!,
+                message.SchoolUnitName,
+                message.Reference!,
+                message.Message,
+                RequestRules.OpenUntil(message.RequestCreatedAt!.Value, requestOptions.Value.ExpireAfterDays),
+                guardianPage))
+            : ReminderEmail.Compose(new ReminderContent(
+                message.Id,
+                message.Email!,
+                message.GuardianName,
+                ReminderRules.FirstName(message.ChildName),
+                message.MeasureCodes,
+                message.ValidUntil!.Value,
+                message.ValidUntil.Value.DayNumber - today.DayNumber,
+                message.CareUnitName!,
+                message.CareUnitPhone!,
+                guardianPage,
+                links.Url(settings.PublicBaseUrl, message.GuardianId!.Value)));
         try
         {
             await mail.SendAsync(email, cancellationToken);
@@ -117,6 +127,24 @@ public sealed partial class ReminderCycle(
             return NotificationStatus.Failed;
         }
     }
+
+    private static string? ReminderCancelReason(OutboxMessage message, DateOnly today) => message switch
+    {
+        { CertificateStatus: not CertificateStatus.Active } => "The certificate was renewed or revoked before the reminder went out.",
+        { Email: null } or { RemindersEnabled: false } => "The guardian turned reminders off or has no e-mail address.",
+        _ when message.ValidUntil < today => "The certificate expired before the reminder could be sent.",
+        _ => null,
+    };
+
+    /// <summary>
+    /// A request's e-mail goes out only while the request is open: one the school withdrew, a clinician answered or that
+    /// lapsed before its turn came is cancelled. Reminders being off does not stop it: it is the school asking, once.
+    /// </summary>
+    private string? RequestCancelReason(OutboxMessage message, DateOnly today) =>
+        message.RequestStatus is null || message.RequestCreatedAt is not { } createdAt
+            || RequestRules.StatusToday(message.RequestStatus, createdAt, today, requestOptions.Value.ExpireAfterDays) != RequestStatus.Open
+            ? "The certificate request was closed (answered, withdrawn or lapsed) before the e-mail went out."
+            : message.Email is null ? "The request has no e-mail address for this guardian." : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder run: {Queued} queued, {Sent} sent, {Retrying} to retry, {Failed} failed")]
     private partial void LogRun(int queued, int sent, int retrying, int failed);

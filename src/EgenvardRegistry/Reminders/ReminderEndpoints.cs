@@ -5,12 +5,18 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace EgenvardRegistry.Reminders;
 
-/// <summary>One outbox row as the administrator sees it: which certificate, to whom (by name), and how delivery went.</summary>
+/// <summary>
+/// One outbox row as the administrator sees it: what it is (a reminder about a certificate at a threshold, or a school's
+/// certificate request by its reference), to whom (by name), and how delivery went.
+/// </summary>
 public sealed record NotificationItem(
     Guid Id,
-    Guid CertificateId,
+    string Kind,
+    Guid? CertificateId,
+    Guid? RequestId,
+    string? Reference,
     string GuardianName,
-    int ThresholdDays,
+    int? ThresholdDays,
     string Status,
     int Attempts,
     DateTimeOffset NextAttemptAt,
@@ -38,7 +44,8 @@ public static class ReminderEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         admin.MapGet("/notifications", ListNotifications)
             .WithName(nameof(ListNotifications))
-            .WithSummary("The reminder outbox, newest first; status=pending|sending|sent|failed|cancelled; paged by limit and offset.");
+            .WithSummary("The outbox (reminders, kind reminder, and certificate requests, kind certificate-request), newest first; " +
+                         "status=pending|sending|sent|failed|cancelled; paged by limit and offset.");
         admin.MapPost("/notifications/{id:guid}/retry", RetryNotification)
             .WithName(nameof(RetryNotification))
             .WithSummary("Send a failed notification again: it goes back to pending with a fresh set of attempts.")

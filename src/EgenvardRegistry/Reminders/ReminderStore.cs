@@ -15,28 +15,47 @@ public static class NotificationStatus
     public static readonly IReadOnlyList<string> All = [Pending, Sending, Sent, Failed, Cancelled];
 }
 
-/// <summary>A claimed outbox row with what its e-mail needs, read when it is about to be sent.</summary>
+/// <summary>What an outbox row is: a renewal reminder, or a school's certificate request to a guardian.</summary>
+public static class NotificationKinds
+{
+    public const string Reminder = "reminder";
+    public const string CertificateRequest = "certificate-request";
+}
+
+/// <summary>
+/// A claimed outbox row with what its e-mail needs, read when it is about to be sent. A reminder fills the certificate's
+/// and guardian's fields, a certificate request the request's (<see cref="RequestId"/> and after); the child's and the
+/// recipient's name and address are set for both.
+/// </summary>
 public sealed class OutboxMessage
 {
     public Guid Id { get; set; }
-    public Guid CertificateId { get; set; }
+    public string Kind { get; set; } = NotificationKinds.Reminder;
+    public Guid? CertificateId { get; set; }
     public Guid ChildId { get; set; }
-    public Guid GuardianId { get; set; }
+    public Guid? GuardianId { get; set; }
     public int Attempts { get; set; }
     public DateTimeOffset LeaseUntil { get; set; }
     public string? Email { get; set; }
     public string GuardianName { get; set; } = "";
-    public bool RemindersEnabled { get; set; }
-    public string CertificateStatus { get; set; } = "";
+    public bool? RemindersEnabled { get; set; }
+    public string? CertificateStatus { get; set; }
     public string ChildName { get; set; } = "";
-    public DateOnly ValidUntil { get; set; }
-    public string CareUnitName { get; set; } = "";
-    public string CareUnitPhone { get; set; } = "";
+    public DateOnly? ValidUntil { get; set; }
+    public string? CareUnitName { get; set; }
+    public string? CareUnitPhone { get; set; }
     public IReadOnlyList<string> MeasureCodes { get; set; } = [];
+    public Guid? RequestId { get; set; }
+    public string? RequestStatus { get; set; }
+    public string? Reference { get; set; }
+    public string? SchoolUnit { get; set; }
+    public string? SchoolUnitName { get; set; }
+    public string? Message { get; set; }
+    public DateTimeOffset? RequestCreatedAt { get; set; }
 }
 
 /// <summary>
-/// The reminder outbox. The scan is one set-based statement; the dispatcher claims due rows under a lease
+/// The outbox, of reminders and certificate requests alike. The scan is one set-based statement; the dispatcher claims due rows under a lease
 /// (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, so nodes never claim the same row), sends outside any transaction, and
 /// records each outcome with a guarded update, so a row whose lease ran out and was taken over is not overwritten.
 /// </summary>
@@ -96,26 +115,33 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             RETURNING id
             """, new { Now = now, LeaseUntil = now + Lease, BatchSize = batchSize }, transaction, cancellationToken: cancellationToken)))
             .ToList();
+        // A reminder reads its certificate and guardian, a request its request and recipient: one of each pair is null.
         var messages = ids.Count == 0 ? [] : (await connection.QueryAsync<OutboxMessage>(new CommandDefinition($"""
-            SELECT n.id, n.certificate_id, c.child_id, n.guardian_id, n.attempts, n.lease_until,
-                   g.email, g.name AS guardian_name, g.reminders_enabled, c.status AS certificate_status,
-                   c.child_name, c.valid_until, c.care_unit_name, c.care_unit_phone
+            SELECT n.id, n.kind, n.certificate_id, COALESCE(c.child_id, r.child_id) AS child_id, n.guardian_id, n.attempts,
+                   n.lease_until, COALESCE(g.email, rr.email) AS email, COALESCE(g.name, rr.name) AS guardian_name,
+                   g.reminders_enabled, c.status AS certificate_status, COALESCE(c.child_name, r.child_name) AS child_name,
+                   c.valid_until, c.care_unit_name, c.care_unit_phone,
+                   n.request_id, r.status AS request_status, r.reference, r.school_unit, r.school_unit_name, r.message,
+                   r.created_at AS request_created_at
             FROM notifications n
-            JOIN certificates c ON c.id = n.certificate_id
-            JOIN guardians g ON g.id = n.guardian_id
+            LEFT JOIN certificates c ON c.id = n.certificate_id
+            LEFT JOIN guardians g ON g.id = n.guardian_id
+            LEFT JOIN certificate_requests r ON r.id = n.request_id
+            LEFT JOIN certificate_request_recipients rr ON rr.request_id = n.request_id AND rr.position = n.recipient_position
             WHERE {db.Dialect.InList("n.id", "Ids")}
             """, new { Ids = db.Dialect.Ids(ids) }, transaction, cancellationToken: cancellationToken))).ToList();
-        if (messages.Count > 0)
+        var reminders = messages.Where(message => message.CertificateId is not null).ToList();
+        if (reminders.Count > 0)
         {
             var measures = (await connection.QueryAsync<(Guid CertificateId, string Code)>(new CommandDefinition($"""
                 SELECT certificate_id, code FROM certificate_measures
                 WHERE {db.Dialect.InList("certificate_id", "Ids")}
                 ORDER BY position
-                """, new { Ids = db.Dialect.Ids(messages.Select(m => m.CertificateId).Distinct()) }, transaction,
+                """, new { Ids = db.Dialect.Ids(reminders.Select(m => m.CertificateId!.Value).Distinct()) }, transaction,
                 cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId, row => row.Code);
-            foreach (var message in messages)
+            foreach (var message in reminders)
             {
-                message.MeasureCodes = [.. measures[message.CertificateId]];
+                message.MeasureCodes = [.. measures[message.CertificateId!.Value]];
             }
         }
         await transaction.CommitAsync(cancellationToken);
@@ -148,9 +174,9 @@ public sealed class ReminderStore(IDbConnectionFactory db)
                 """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = now, message.LeaseUntil },
                 transaction, cancellationToken: cancellationToken));
             // The dispatcher read the child's name and sent it to the guardian: that is an access to be accounted for.
+            var action = message.Kind == NotificationKinds.CertificateRequest ? AuditActions.RequestSend : AuditActions.ReminderSend;
             return updated == 1
-                ? Audited.With(true, new AuditEvent(now, "system", SystemActor, null, AuditActions.ReminderSend,
-                    message.CertificateId, message.ChildId, status))
+                ? Audited.With(true, new AuditEvent(now, "system", SystemActor, null, action, message.CertificateId, message.ChildId, status))
                 : Audited.With(false);
         }, cancellationToken);
 }

@@ -10,6 +10,7 @@ using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Renewals;
+using EgenvardRegistry.Requests;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Units;
 using EgenvardRegistry.Web.Pages.Vard;
@@ -131,6 +132,21 @@ public static class SwedishMessages
         [UnitErrors.ControlCharacters] = "Värdet innehåller styrtecken.",
         [UnitErrors.KindUnknown] = "Ange forskola, skola eller fritidshem.",
         [UnitErrors.KindDoesNotFitId] = "En förskolas id (F…) hör till en förskola, och en förskola har ett sådant id; en skolenhetskod är en skola eller ett fritidshem.",
+        [RequestErrors.ChildNameRequired] = "Ange barnets namn. Förnamnet står i e-postmeddelandet till vårdnadshavarna.",
+        [RequestErrors.NotOneLine] = "Skriv på en rad, utan radbrytningar eller andra specialtecken.",
+        [RequestErrors.MeasuresRequired] = "Välj minst en åtgärd som skolan har fått veta att barnet behöver.",
+        [RequestErrors.TooManyMeasures] = $"Välj högst {RequestRules.MaxMeasures} åtgärder.",
+        [RequestErrors.MessageWithPersonnummer] =
+            "Skriv inget personnummer i meddelandet: det skickas med e-post till vårdnadshavarna.",
+        [RequestErrors.GuardianEmailRequired] = "Ange vårdnadshavarens e-postadress.",
+        [RequestErrors.GuardianEmailTwice] = "Samma e-postadress står två gånger.",
+        [RequestErrors.GuardiansUnknown] =
+            "Registret har ingen e-postadress till barnets vårdnadshavare. Ange minst en vårdnadshavares namn och e-postadress.",
+        [RequestErrors.StatusUnknown] = "Välj en status i listan.",
+        [RequestErrors.AnswersUnknownRequest] = "Begäran finns inte.",
+        [RequestErrors.AnswersClosedRequest] =
+            "Begäran är inte längre öppen (besvarad, tillbakadragen eller upphörd). Intyget utfärdades inte.",
+        [RequestErrors.AnswersOtherChild] = "Begäran gäller ett annat barn. Intyget utfärdades inte.",
     };
 
     /// <summary>For a code the table lacks (a test fails then): never English on a Swedish page.</summary>

@@ -131,6 +131,14 @@ public static class SwedishText
         AuditActions.ShareList => "Visade vilka enheter som ser intyget",
         AuditActions.ShareAdd => "Delade intyget med en förskola eller skola",
         AuditActions.ShareWithdraw => "Slutade dela intyget med en förskola eller skola",
+        AuditActions.RequestCreate => "Begärde intyg via vårdnadshavarna",
+        AuditActions.RequestList => "Visade skolans begäranden om intyg",
+        AuditActions.RequestWithdraw => "Drog tillbaka begäran om intyg",
+        AuditActions.RequestSearch => "Sökte barnets begäranden om intyg",
+        AuditActions.RequestRead => "Läste begäran om intyg",
+        AuditActions.RequestFulfil => "Utfärdade intyg som svar på begäran",
+        AuditActions.RequestExpire => "Begäran om intyg upphörde",
+        AuditActions.RequestSend => "Skickade begäran om intyg till vårdnadshavare",
         _ => action,
     };
 
@@ -149,6 +157,7 @@ public static class SwedishText
         Confirmations.OtherMeasure => "En annan åtgärd",
         Shares.ShareAuditOutcomes.Unchanged => "Ingen ändring",
         Shares.ShareAuditOutcomes.NotActive => "Intyget är inte längre aktivt",
+        Requests.RequestAuditOutcomes.AlreadyOpen => "Fanns redan en öppen begäran",
         _ => outcome,
     };
 
@@ -161,4 +170,34 @@ public static class SwedishText
         Reminders.NotificationStatus.Cancelled => "Avbruten",
         _ => status,
     };
+
+    /// <summary>A certificate request's status today, as the pages say it.</summary>
+    public static string RequestStatus(string status) => status switch
+    {
+        Requests.RequestStatus.Open => "Öppen",
+        Requests.RequestStatus.Withdrawn => "Tillbakadragen",
+        Requests.RequestStatus.Fulfilled => "Besvarad med intyg",
+        Requests.RequestStatus.Expired => "Upphörd",
+        _ => status,
+    };
+
+    /// <summary>"Upphör om 3 dagar", for an open request close to lapsing; 0 is its last day.</summary>
+    public static string RequestLapses(int daysLeft) => daysLeft switch
+    {
+        <= 0 => "Upphör i dag",
+        1 => "Upphör om 1 dag",
+        _ => string.Create(CultureInfo.InvariantCulture, $"Upphör om {daysLeft} dagar"),
+    };
+
+    /// <summary>"i dag", "1 dag", "12 dagar": how long a request has been open.</summary>
+    public static string Age(int days) => days switch
+    {
+        <= 0 => "i dag",
+        1 => "1 dag",
+        _ => string.Create(CultureInfo.InvariantCulture, $"{days} dagar"),
+    };
+
+    /// <summary>A school unit by name when known, with its code: "Solbackeskolan (12345678)", else "Skolenhet 12345678".</summary>
+    public static string SchoolUnit(string code, string? name) =>
+        string.IsNullOrWhiteSpace(name) ? $"Skolenhet {code}" : $"{name} ({code})";
 }

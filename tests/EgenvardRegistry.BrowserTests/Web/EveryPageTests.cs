@@ -47,6 +47,7 @@ public sealed class EveryPageTests(Engine engine) : BrowserTest(engine)
         await Journey.SignInAsync("school");
         await Journey.VisitAsync($"/skola/intyg/{id}", "skola-intyg");
         await Expect(Page.Locator(".verdict")).ToContainTextAsync("Giltigt intyg");
+        await Journey.VisitAsync("/skola/begaran", "skola-begaran");
 
         var guardian = await StartJourneyAsync();
         await guardian.SignInAsync("guardian");
@@ -68,7 +69,8 @@ public sealed class EveryPageTests(Engine engine) : BrowserTest(engine)
         await Journey.SignInAsync("school");
 
         var widths = new List<(string Page, int Scroll, int Viewport)>();
-        foreach (var (path, name) in new[] { ("/skola", "skola-mobil"), ($"/skola/intyg/{id}", "intyg-mobil"), ($"/intyg/{id}/utskrift", "utskrift-mobil") })
+        foreach (var (path, name) in new[] { ("/skola", "skola-mobil"), ($"/skola/intyg/{id}", "intyg-mobil"), ($"/intyg/{id}/utskrift", "utskrift-mobil"),
+            ("/skola/begaran", "begaran-mobil") })
         {
             await Journey.VisitAsync(path, name);
             var scroll = await Page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");

@@ -40,6 +40,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
             "certificate_history", "notifications", "idempotency_keys", "schema_migrations", "audit_events", "concerns",
             "certificate_follow_ups", "data_protection_keys",
             "units", "share_consents",
+            "certificate_requests", "certificate_request_measures", "certificate_request_recipients",
         }));
         Assert.That(emptied.Where(table => before[table] == 0), Is.Empty, "the scenario writes to every table the reset empties");
         Assert.That(emptied.Where(table => after[table] != 0), Is.Empty);
@@ -95,7 +96,8 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
 
     /// <summary>
     /// Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency
-    /// key, reminders, an instructed staff member and her removal, a concern, a follow-up, the unit directory and a guardian's consent.
+    /// key, reminders, an instructed staff member and her removal, a concern, a follow-up, the unit directory and a guardian's
+    /// consent, a certificate request with its e-mail.
     /// </summary>
     private async Task FillEveryTable()
     {
@@ -132,6 +134,11 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
         using var shared = await Client(Tokens.Guardian()).PostAsJsonAsync($"/api/guardians/me/certificates/{renewal}/shares",
             new { unit = UnitSamples.Preschool });
         Assert.That(shared.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        using var request = await Client(Tokens.School()).PostAsJsonAsync("/api/certificate-requests", new
+        {
+            personnummer = Samples.OtherChildPnr, childName = "Nils Lind", measures = new[] { "inhaler" }, message = "Vi behöver ett intyg.",
+        });
+        Assert.That(request.StatusCode, Is.EqualTo(HttpStatusCode.Created));
     }
 
     private async Task<IReadOnlyList<string>> Tables()

@@ -18,10 +18,18 @@ public static class Tokens
         ["hsa_id"] = "SE2321000016-K7BG", ["care_unit"] = careUnit, ["profession"] = "Sjuksköterska",
     });
 
-    public static string School(string schoolUnit = SchoolUnit) => Mint(new()
+    public static string School(string schoolUnit = SchoolUnit, string? unitName = null)
     {
-        ["sub"] = $"school-{schoolUnit}", ["name"] = "Per Ek", ["role"] = "school", ["school_unit"] = schoolUnit,
-    });
+        var claims = new Dictionary<string, string>
+        {
+            ["sub"] = $"school-{schoolUnit}", ["name"] = "Per Ek", ["role"] = "school", ["school_unit"] = schoolUnit,
+        };
+        if (unitName is not null)
+        {
+            claims["school_unit_name"] = unitName;
+        }
+        return Mint(claims);
+    }
 
     public static string Guardian(string personnummer = GuardianPnr) => Mint(new()
     {

@@ -57,6 +57,12 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["shares-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
         ["shares-add"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Created, NotFound, Forbidden],
         ["shares-withdraw"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, NoContent, NotFound, Forbidden],
+        ["request-create"] = [Unauthorized, Forbidden, Forbidden, Created, Created, Forbidden, Forbidden, Forbidden],
+        ["request-school-list"] = [Unauthorized, Forbidden, Forbidden, Ok, Ok, Forbidden, Forbidden, Forbidden],
+        ["request-withdraw"] = [Unauthorized, Forbidden, Forbidden, Ok, NotFound, Forbidden, Forbidden, Forbidden],
+        ["request-search"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["request-guardian-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Forbidden],
+        ["issue-answering-request"] = [Unauthorized, Created, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -105,6 +111,30 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         return await client.PostAsJsonAsync($"/api/guardians/me/certificates/{certificateId}/shares", new { unit = UnitSamples.Preschool });
     }
 
+    private static object RequestBody(string childPnr = Samples.OtherChildPnr) => new
+    {
+        personnummer = childPnr,
+        childName = "Nils Lind",
+        measures = new[] { "insulin" },
+        message = "Vi behöver ett intyg.",
+        guardians = new[] { new { name = "Sara Lind", email = "sara.lind@example.se" } },
+    };
+
+    /// <summary>An open certificate request for the certificate's child, made by the school the certificate is shared with.</summary>
+    private async Task<string> RequestAsync()
+    {
+        using var response = await Client(Tokens.School()).PostAsJsonAsync("/api/certificate-requests", RequestBody(Samples.ChildPnr));
+        Assert.That(response.StatusCode, Is.EqualTo(Created));
+        return (await response.ReadJson())["id"]!.GetValue<string>();
+    }
+
+    private async Task<System.Text.Json.Nodes.JsonObject> AnsweringAsync()
+    {
+        var certificate = Samples.Certificate(measures: "oxygen");
+        certificate["answersRequest"] = await RequestAsync();
+        return certificate;
+    }
+
     [TestCaseSource(nameof(Cells))]
     public async Task Endpoint_ByCaller_AnswersTheStatusInTheTable(string endpoint, string caller, HttpStatusCode expected)
     {
@@ -150,6 +180,12 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "shares-list" => await client.GetAsync($"/api/guardians/me/certificates/{id}/shares"),
             "shares-add" => await ShareWithPreschool(client, id),
             "shares-withdraw" => await client.DeleteAsync($"/api/guardians/me/certificates/{id}/shares/{Tokens.SchoolUnit}"),
+            "request-create" => await client.PostAsJsonAsync("/api/certificate-requests", RequestBody()),
+            "request-school-list" => await client.GetAsync("/api/schools/me/certificate-requests?status=open"),
+            "request-withdraw" => await client.PostAsync($"/api/certificate-requests/{await RequestAsync()}/withdrawal", null),
+            "request-search" => await client.PostAsJsonAsync("/api/certificate-requests/search", new { personnummer = Samples.ChildPnr }),
+            "request-guardian-list" => await client.GetAsync("/api/guardians/me/certificate-requests"),
+            "issue-answering-request" => await client.PostAsJsonAsync("/api/certificates", await AnsweringAsync()),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 

@@ -23,6 +23,8 @@ public sealed class ConfigurationTests
     [TestCase("DataProtection:ApplicationName", " ", "DataProtection:ApplicationName")]
     [TestCase("DataProtection:CertificatePath", "no-such-key-ring-certificate.pfx", "DataProtection:CertificatePath names no file")]
     [TestCase("DataProtection:CertificatePassword", "a-password", "DataProtection:CertificatePassword is set without")]
+    [TestCase("Requests:ExpireAfterDays", "0", "Requests:ExpireAfterDays must be a whole number of days from 1 to 365")]
+    [TestCase("Requests:ExpireAfterDays", "366", "Requests:ExpireAfterDays")]
     public async Task Start_WithABadSetting_FailsNamingIt(string key, string value, string named)
     {
         await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);

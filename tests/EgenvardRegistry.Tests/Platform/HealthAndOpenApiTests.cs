@@ -64,6 +64,8 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
             "/api/care-units/me/renewals", "/api/certificates/{id}/follow-ups",
             "/api/units", "/api/admin/units/import", "/api/guardians/me/certificates/{id}/shares",
             "/api/guardians/me/certificates/{id}/shares/{unit}",
+            "/api/certificate-requests", "/api/schools/me/certificate-requests", "/api/certificate-requests/{requestId}/withdrawal",
+            "/api/certificate-requests/search", "/api/guardians/me/certificate-requests",
         }));
         var import = document["paths"]!["/api/admin/units/import"]!["post"]!;
         Assert.That(import["operationId"]!.GetValue<string>(), Is.EqualTo("ImportUnits"));
@@ -91,6 +93,13 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
         Assert.That(revocation["parameters"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()), Does.Contain("Idempotency-Key"));
         Assert.That(document["components"]!["securitySchemes"]!["Bearer"]!["scheme"]!.GetValue<string>(), Is.EqualTo("bearer"));
         Assert.That(document["paths"]!["/api/certificates"]!["post"]!["operationId"]!.GetValue<string>(), Is.EqualTo("IssueCertificate"));
+        var ask = document["paths"]!["/api/certificate-requests"]!["post"]!;
+        Assert.That(ask["operationId"]!.GetValue<string>(), Is.EqualTo("CreateCertificateRequest"));
+        Assert.That(ask["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "201", "400", "422" }));
+        Assert.That(document["paths"]!["/api/certificate-requests/{requestId}/withdrawal"]!["post"]!["responses"]!.AsObject()
+            .Select(r => r.Key), Is.SupersetOf(new[] { "200", "404", "409" }));
+        Assert.That(document["paths"]!["/api/certificates"]!["post"]!["responses"]!.AsObject().Select(r => r.Key),
+            Is.SupersetOf(new[] { "201", "409", "422" }), "an issue answering a request that is closed or another child's");
         var verifyResponses = document["paths"]!["/api/verifications"]!["post"]!["responses"]!.AsObject().Select(r => r.Key);
         Assert.That(verifyResponses, Is.SupersetOf(new[] { "200", "400", "403" }));
     }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Dapper;
 using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Reminders;
+using EgenvardRegistry.Requests;
 using EgenvardRegistry.Tests.Infrastructure;
 using Hangfire;
 
@@ -49,7 +50,7 @@ public sealed class SchedulerRestartTests
         }, row => row.Status == "sent", "the waiting reminder, sent by the restarted node");
 
         Assert.That(storage.RecurringJobs().Select(job => job.Id),
-            Is.EquivalentTo(new[] { ReminderJobs.ScanId, ReminderJobs.DispatchId, PurgeJob.Id }));
+            Is.EquivalentTo(new[] { ReminderJobs.ScanId, ReminderJobs.DispatchId, PurgeJob.Id, RequestJobs.ExpireId }));
         Assert.That(row.Attempts, Is.EqualTo(2));
         Assert.That(smtp.Received, Has.Count.EqualTo(1));
     }

@@ -4,6 +4,7 @@ using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Http;
 using EgenvardRegistry.Infrastructure.Scheduling;
 using EgenvardRegistry.Reminders;
+using EgenvardRegistry.Requests;
 using EgenvardRegistry.Tests.Infrastructure;
 using Hangfire;
 using Hangfire.InMemory;
@@ -67,11 +68,11 @@ public sealed class SchedulerTests(Engine engine)
     public void CycleSucceeds() => _cycle.FailWith = null;
 
     [Test]
-    public void RecurringJobs_AreTheScanTheDispatchAndThePurge_OnTheirCronsInStockholm()
+    public void RecurringJobs_AreTheScanTheDispatchThePurgeAndTheRequestLapse_OnTheirCronsInStockholm()
     {
         var jobs = _storage.RecurringJobs().ToDictionary(job => job.Id);
 
-        Assert.That(jobs.Keys, Is.EquivalentTo(new[] { ReminderJobs.ScanId, ReminderJobs.DispatchId, PurgeJob.Id }));
+        Assert.That(jobs.Keys, Is.EquivalentTo(new[] { ReminderJobs.ScanId, ReminderJobs.DispatchId, PurgeJob.Id, RequestJobs.ExpireId }));
         Assert.That(jobs.Values.Select(job => job.TimeZoneId), Is.All.EqualTo(StockholmTime.Zone.Id));
         Assert.That(jobs.Values.Select(job => job.LoadException), Is.All.Null);
         Assert.That(
@@ -81,6 +82,7 @@ public sealed class SchedulerTests(Engine engine)
                 (ReminderJobs.ScanId, ScanCron, typeof(ReminderJobs), nameof(ReminderJobs.ScanAsync)),
                 (ReminderJobs.DispatchId, "* * * * * *", typeof(ReminderJobs), nameof(ReminderJobs.DispatchAsync)),
                 (PurgeJob.Id, "30 3 * * *", typeof(PurgeJob), nameof(PurgeJob.RunAsync)),
+                (RequestJobs.ExpireId, "15 0 * * *", typeof(RequestJobs), nameof(RequestJobs.ExpireAsync)),
             }));
         // Hangfire stores arguments and shows them on the dashboard: the jobs take only the token Hangfire supplies.
         Assert.That(jobs.Values.SelectMany(job => job.Job.Method.GetParameters()).Select(parameter => parameter.ParameterType),
@@ -108,7 +110,7 @@ public sealed class SchedulerTests(Engine engine)
     [Test]
     public void Jobs_AreNeverRetriedByHangfire_AndTheScanNeverRunsTwiceAtOnce()
     {
-        foreach (var type in new[] { typeof(ReminderJobs), typeof(PurgeJob) })
+        foreach (var type in new[] { typeof(ReminderJobs), typeof(PurgeJob), typeof(RequestJobs) })
         {
             var retry = type.GetCustomAttribute<AutomaticRetryAttribute>();
             Assert.That(retry, Is.Not.Null, type.Name);
@@ -118,6 +120,8 @@ public sealed class SchedulerTests(Engine engine)
         Assert.That(typeof(ReminderJobs).GetMethod(nameof(ReminderJobs.ScanAsync))!
             .GetCustomAttribute<DisableConcurrentExecutionAttribute>(), Is.Not.Null);
         Assert.That(typeof(PurgeJob).GetMethod(nameof(PurgeJob.RunAsync))!
+            .GetCustomAttribute<DisableConcurrentExecutionAttribute>(), Is.Not.Null);
+        Assert.That(typeof(RequestJobs).GetMethod(nameof(RequestJobs.ExpireAsync))!
             .GetCustomAttribute<DisableConcurrentExecutionAttribute>(), Is.Not.Null);
     }
 

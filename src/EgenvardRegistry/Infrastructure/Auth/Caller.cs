@@ -24,6 +24,9 @@ public static class ClaimNames
     public const string HsaId = "hsa_id";
     public const string CareUnit = "care_unit";
     public const string SchoolUnit = "school_unit";
+
+    /// <summary>Optional: the school unit's name, which a certificate request's e-mail shows the guardians.</summary>
+    public const string SchoolUnitName = "school_unit_name";
     public const string Personnummer = "pnr";
     public const string Profession = "profession";
 }
@@ -42,6 +45,9 @@ public sealed record Caller(
     string? Personnummer,
     string? Profession)
 {
+    /// <summary>The school unit's name when the sign-in carries one (<c>school_unit_name</c>); null otherwise.</summary>
+    public string? SchoolUnitName { get; init; }
+
     /// <summary>
     /// The unit the actor acts for: care unit for clinicians, school unit for schools. A school's unit claim is a
     /// skolenhetskod or a preschool id (<see cref="UnitId"/>), held in its canonical form.
@@ -74,9 +80,16 @@ public sealed record Caller(
             user.FindFirstValue(ClaimNames.CareUnit),
             UnitId.TryParse(schoolUnit, out var unit) ? unit.Value : schoolUnit,
             Identifiers.Personnummer.TryNormalize(user.FindFirstValue(ClaimNames.Personnummer), today, out var pnr) ? pnr : null,
-            user.FindFirstValue(ClaimNames.Profession));
+            user.FindFirstValue(ClaimNames.Profession))
+        {
+            SchoolUnitName = role == Roles.School ? UnitName(user.FindFirstValue(ClaimNames.SchoolUnitName)) : null,
+        };
         return caller.HasWhatItsRoleNeeds() ? caller : null;
     }
+
+    /// <summary>A usable unit name: one line of at most 200 characters, else none (the e-mail then names the unit by code).</summary>
+    private static string? UnitName(string? value) =>
+        value?.Trim() is { Length: > 0 and <= 200 } name && !name.Any(char.IsControl) ? name : null;
 
     private bool HasWhatItsRoleNeeds() => Role switch
     {

@@ -26,6 +26,7 @@ public static class DevTokens
                 [ClaimNames.Subject] = "school-demo",
                 [ClaimNames.Name] = "Per Ek",
                 [ClaimNames.SchoolUnit] = "12345678",
+                [ClaimNames.SchoolUnitName] = "Solbackeskolan",
             },
             [Roles.Guardian] = new Dictionary<string, string>
             {

@@ -66,6 +66,8 @@ public sealed class LoggaInModel(IHostEnvironment environment, IOptions<OidcOpti
         if (!string.IsNullOrEmpty(unit) && Role is Roles.Clinician or Roles.School)
         {
             claims[Role == Roles.Clinician ? ClaimNames.CareUnit : ClaimNames.SchoolUnit] = unit;
+            // The demo unit's name belongs to the demo unit's code.
+            claims.Remove(ClaimNames.SchoolUnitName);
         }
         var identity = new ClaimsIdentity(claims.Select(claim => new Claim(claim.Key, claim.Value)),
             WebRegistration.CookieScheme, ClaimNames.Name, ClaimNames.Role);

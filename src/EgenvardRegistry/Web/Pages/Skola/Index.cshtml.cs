@@ -1,20 +1,24 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Http;
+using EgenvardRegistry.Requests;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Verification;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Web.Pages.Skola;
 
 /// <summary>
 /// School staff check, before they help a child, that a valid certificate covers the measure today; the answer reads
 /// at a glance. The check is the API's (its rules and <see cref="VerificationStore"/>): only certificates shared with
-/// the unit count, and every check is audited.
+/// the unit count, and every check is audited. A "none" or "expired" verdict offers to ask for a certificate through the
+/// guardians, and the overview lists the unit's open requests.
 /// </summary>
 [EnableRateLimiting(RateLimits.LookupPosts)]
-public sealed class IndexModel(VerificationStore verifications, SchoolStore schools, TimeProvider time) : RegistryPageModel(time)
+public sealed class IndexModel(VerificationStore verifications, SchoolStore schools, CertificateRequestStore requests,
+    IOptions<RequestOptions> requestOptions, TimeProvider time) : RegistryPageModel(time)
 {
     public static readonly FormField PersonnummerField = new(nameof(Personnummer), "Barnets personnummer");
 
@@ -38,6 +42,23 @@ public sealed class IndexModel(VerificationStore verifications, SchoolStore scho
 
     /// <summary>No valid certificate for a measure whose absence can be life-threatening: the verdict says call 112.</summary>
     public bool ShowEmergency => Outcome is { Covered: false } && Measure is not null && MeasureCatalogue.Emergency.Contains(Measure);
+
+    /// <summary>No certificate, or an expired one: the school asks for one through the guardians.</summary>
+    public bool OffersRequest =>
+        Outcome is { Covered: false, Reason: VerificationReasons.None or VerificationReasons.Expired };
+
+    /// <summary>What the request form starts with: the measure checked and, for an expired certificate, its measures.</summary>
+    public IReadOnlyList<string> RequestMeasures =>
+        [.. new[] { Measure }.Concat(Outcome?.Certificate?.Measures.Select(measure => measure.Code) ?? []).OfType<string>().Distinct()];
+
+    public int ExpireAfterDays => requestOptions.Value.ExpireAfterDays;
+
+    /// <summary>The unit's open requests, oldest first, as the API shows them (age, days left).</summary>
+    public IReadOnlyList<CertificateRequestResponse> OpenRequests { get; private set; } = [];
+
+    /// <summary>What the last request or withdrawal did: skickad, fanns, tillbakadragen, or stangd (no longer open).</summary>
+    [BindProperty(SupportsGet = true, Name = "begaran")]
+    public string? RequestNotice { get; set; }
 
     public IReadOnlyList<Certificate> Expiring { get; private set; } = [];
 
@@ -73,8 +94,23 @@ public sealed class IndexModel(VerificationStore verifications, SchoolStore scho
         await LoadOverviewAsync(cancellationToken);
     }
 
+    /// <summary>The school withdraws one of its open requests; any e-mail not yet sent is cancelled.</summary>
+    public async Task<IActionResult> OnPostWithdrawAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        var result = await requests.WithdrawAsync(requestId, Caller, cancellationToken);
+        return result.Outcome switch
+        {
+            WithdrawOutcome.Done => LocalRedirect("/skola?begaran=tillbakadragen#begaranden"),
+            WithdrawOutcome.NotOpen => LocalRedirect("/skola?begaran=stangd#begaranden"),
+            _ => NotFound(),
+        };
+    }
+
     private async Task LoadOverviewAsync(CancellationToken cancellationToken)
     {
+        var expireAfterDays = requestOptions.Value.ExpireAfterDays;
+        OpenRequests = [.. (await requests.ListForSchoolAsync(Caller, RequestStatus.Open, cancellationToken))
+            .Select(request => CertificateRequestResponse.From(request, Caller, Today, expireAfterDays))];
         Expiring = await schools.ListAsync(Caller, Today, 30, cancellationToken);
         Uninstructed = [.. (await schools.ListEntriesAsync(Caller, Today, null, withoutInstructedStaff: true, cancellationToken))
             .Select(entry => entry.Certificate)];

@@ -1,8 +1,10 @@
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Http;
+using EgenvardRegistry.Requests;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Web.Pages.Vard;
 
@@ -10,10 +12,12 @@ namespace EgenvardRegistry.Web.Pages.Vard;
 /// The clinician's start: find a child's certificates by personnummer. The search is a POST and its answer is shown
 /// at once, so the personnummer is never in a URL; it is a look-up by personnummer, so it has the API search's budget.
 /// Other care units' certificates show as summaries until the clinician states a care relationship with the child
-/// (a confirmation step of its own), which the search audits.
+/// (a confirmation step of its own), which the search audits. The child's open certificate requests from schools come
+/// with the results, each with a link that opens the issue form answering it.
 /// </summary>
 [EnableRateLimiting(RateLimits.Lookup)]
-public sealed class StartModel(CertificateStore store, TimeProvider time) : RegistryPageModel(time)
+public sealed class StartModel(CertificateStore store, CertificateRequestStore requests, IOptions<RequestOptions> requestOptions,
+    TimeProvider time) : RegistryPageModel(time)
 {
     public static readonly FormField PersonnummerField = new(nameof(Personnummer), "Barnets personnummer");
 
@@ -27,6 +31,9 @@ public sealed class StartModel(CertificateStore store, TimeProvider time) : Regi
 
     /// <summary>Null until a search has been made.</summary>
     public CertificateSearch? Results { get; private set; }
+
+    /// <summary>The child's open certificate requests, oldest first; empty until a search has been made.</summary>
+    public IReadOnlyList<CertificateRequestResponse> OpenRequests { get; private set; } = [];
 
     /// <summary>The step where the clinician states the care relationship, before anything more is shown.</summary>
     public bool AskingForCareRelationship { get; private set; }
@@ -61,6 +68,7 @@ public sealed class StartModel(CertificateStore store, TimeProvider time) : Regi
         if (ValidPersonnummer() is { } personnummer)
         {
             Results = await store.SearchAsync(personnummer, careRelationship: null, Caller, cancellationToken);
+            await LoadRequestsAsync(personnummer, cancellationToken);
         }
         return Page();
     }
@@ -88,8 +96,13 @@ public sealed class StartModel(CertificateStore store, TimeProvider time) : Regi
         }
         Results = await store.SearchAsync(personnummer, careRelationship, Caller, cancellationToken);
         StatedCareRelationship = careRelationship;
+        await LoadRequestsAsync(personnummer, cancellationToken);
         return Page();
     }
+
+    private async Task LoadRequestsAsync(string personnummer, CancellationToken cancellationToken) =>
+        OpenRequests = [.. (await requests.SearchOpenAsync(personnummer, Caller, cancellationToken))
+            .Select(request => CertificateRequestResponse.From(request, Caller, Today, requestOptions.Value.ExpireAfterDays))];
 
     private string? ValidPersonnummer()
     {

@@ -3,15 +3,18 @@ using EgenvardRegistry.Concerns;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
+using EgenvardRegistry.Requests;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Web.Pages.Vardnadshavare;
 
 /// <summary>
-/// A guardian's page: the children's certificates and the units that see each, what schools reported about them and the
-/// care units' answers, the e-mail address for reminders, and who has read the data.
+/// A guardian's page: the children's certificates and the units that see each, schools' requests for a certificate, what schools reported about them
+/// and the care units' answers, the e-mail address for reminders, and who has read the data.
 /// </summary>
-public sealed class IndexModel(GuardianStore store, ConcernStore concerns, UnitNames units, TimeProvider time) : RegistryPageModel(time)
+public sealed class IndexModel(GuardianStore store, ConcernStore concerns, CertificateRequestStore requests,
+    IOptions<RequestOptions> requestOptions, UnitNames units, TimeProvider time) : RegistryPageModel(time)
 {
     public const int AccessLogLength = 50;
 
@@ -20,6 +23,9 @@ public sealed class IndexModel(GuardianStore store, ConcernStore concerns, UnitN
     public IReadOnlyList<AccessLogEntry> AccessLog { get; private set; } = [];
 
     public IReadOnlyList<ConcernOnCertificate> Concerns { get; private set; } = [];
+
+    /// <summary>Schools' requests for a certificate about the children, newest first.</summary>
+    public IReadOnlyList<CertificateRequestResponse> Requests { get; private set; } = [];
 
     /// <summary>False when no certificate names the caller yet: then there is no contact record to change.</summary>
     public bool HasContact { get; private set; }
@@ -70,6 +76,8 @@ public sealed class IndexModel(GuardianStore store, ConcernStore concerns, UnitN
     {
         Certificates = await store.ListCertificatesAsync(Caller, cancellationToken);
         Concerns = await concerns.ListForGuardianAsync(Caller, cancellationToken);
+        Requests = [.. (await requests.ListForGuardianAsync(Caller, cancellationToken))
+            .Select(request => CertificateRequestResponse.From(request, Caller, Today, requestOptions.Value.ExpireAfterDays))];
         AccessLog = (await store.ListAccessLogAsync(Caller, new PageRequest(AccessLogLength, null), cancellationToken)).Items;
         await units.LoadAsync([
             .. Certificates.SelectMany(certificate => certificate.SharedWith),
