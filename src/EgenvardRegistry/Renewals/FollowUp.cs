@@ -21,11 +21,13 @@ public sealed record SentReminder(int DaysBefore, DateTimeOffset SentAt, int Rec
 /// <summary>One line of the care unit's renewal worklist.</summary>
 /// <param name="DaysLeft">Days from today (Stockholm) to <c>validUntil</c>; 0 on the last valid day.</param>
 /// <param name="OpenConcerns">Concerns schools have raised on the certificate that await the care unit's answer.</param>
+/// <param name="OpenRequests">Schools' open requests for a certificate for the same child (one may ask for another measure).</param>
 /// <param name="FollowUpOverdue">
 /// <c>followUpOn</c> is before today and no follow-up has been recorded on the certificate.
 /// </param>
 public sealed record RenewalWorklistItem(
-    Certificate Certificate, int DaysLeft, IReadOnlyList<SentReminder> RemindersSent, int OpenConcerns, bool FollowUpOverdue);
+    Certificate Certificate, int DaysLeft, IReadOnlyList<SentReminder> RemindersSent, int OpenConcerns, int OpenRequests,
+    bool FollowUpOverdue);
 
 /// <summary>A page of the worklist; <see cref="NextOffset"/> is the <c>offset</c> of the next page, null on the last.</summary>
 public sealed record RenewalWorklist(IReadOnlyList<RenewalWorklistItem> Items, int? NextOffset);

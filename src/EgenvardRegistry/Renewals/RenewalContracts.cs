@@ -34,11 +34,13 @@ public sealed record RenewalCertificate(
 
 /// <param name="RemindersSent">The reminder e-mails already sent to the guardians, earliest threshold first.</param>
 /// <param name="OpenConcerns">Concerns from schools on this certificate that wait for the care unit's answer.</param>
+/// <param name="OpenRequests">Schools' open requests for a certificate for the same child.</param>
 public sealed record RenewalItem(
-    RenewalCertificate Certificate, int DaysLeft, IReadOnlyList<SentReminder> RemindersSent, int OpenConcerns, bool FollowUpOverdue)
+    RenewalCertificate Certificate, int DaysLeft, IReadOnlyList<SentReminder> RemindersSent, int OpenConcerns, int OpenRequests,
+    bool FollowUpOverdue)
 {
     public static RenewalItem From(RenewalWorklistItem item) => new(RenewalCertificate.From(item.Certificate), item.DaysLeft,
-        item.RemindersSent, item.OpenConcerns, item.FollowUpOverdue);
+        item.RemindersSent, item.OpenConcerns, item.OpenRequests, item.FollowUpOverdue);
 }
 
 /// <param name="NextOffset">The <c>offset</c> that fetches the next page; null on the last.</param>

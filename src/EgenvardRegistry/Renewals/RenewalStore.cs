@@ -6,6 +6,8 @@ using EgenvardRegistry.Concerns;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Requests;
+using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Renewals;
 
@@ -15,7 +17,7 @@ namespace EgenvardRegistry.Renewals;
 /// of it); every call is audited in its own transaction. A clinician works only with the issuing care unit's
 /// certificates; guardians and administrators read follow-ups as they read the certificate.
 /// </summary>
-public sealed class RenewalStore(IDbConnectionFactory db, TimeProvider time)
+public sealed class RenewalStore(IDbConnectionFactory db, IOptions<RequestOptions> requestOptions, TimeProvider time)
 {
     /// <summary>
     /// The caller's care unit's active, unexpired certificates with no active renewal that either expire within
@@ -30,7 +32,7 @@ public sealed class RenewalStore(IDbConnectionFactory db, TimeProvider time)
             // the certificate counts: the store only records one dated on or after the certificate's issue date.
             var rows = (await connection.QueryAsync<WorklistRow>(new CommandDefinition("""
                 WITH unit_certificates AS (
-                    SELECT c.id, c.valid_until,
+                    SELECT c.id, c.child_id, c.valid_until,
                            (c.follow_up_on < @Today
                             AND NOT EXISTS (SELECT 1 FROM certificate_follow_ups f WHERE f.certificate_id = c.id)) AS follow_up_overdue
                     FROM certificates c
@@ -40,7 +42,9 @@ public sealed class RenewalStore(IDbConnectionFactory db, TimeProvider time)
                       AND NOT EXISTS (SELECT 1 FROM certificates r WHERE r.replaces = c.id AND r.status = 'active')
                 )
                 SELECT u.id, u.follow_up_overdue,
-                       (SELECT COUNT(*) FROM concerns con WHERE con.certificate_id = u.id AND con.status = 'open') AS open_concerns
+                       (SELECT COUNT(*) FROM concerns con WHERE con.certificate_id = u.id AND con.status = 'open') AS open_concerns,
+                       (SELECT COUNT(*) FROM certificate_requests req
+                        WHERE req.child_id = u.child_id AND req.status = 'open' AND req.created_at >= @OpenSince) AS open_requests
                 FROM unit_certificates u
                 WHERE u.valid_until <= @Until OR u.follow_up_overdue
                 ORDER BY u.valid_until, u.follow_up_overdue DESC, u.id
@@ -50,6 +54,8 @@ public sealed class RenewalStore(IDbConnectionFactory db, TimeProvider time)
                 caller.CareUnit,
                 Today = today,
                 Until = today.AddDays(query.WithinDays),
+                // A request past its lapse is expired on every read, whether or not the nightly job has recorded it.
+                OpenSince = RequestRules.OpenSince(today, requestOptions.Value.ExpireAfterDays),
                 Take = query.Limit + 1,
                 query.Offset,
             }, transaction, cancellationToken: cancellationToken))).ToList();
@@ -63,6 +69,7 @@ public sealed class RenewalStore(IDbConnectionFactory db, TimeProvider time)
                 RenewalRules.DaysLeft(certificates[row.Id].ValidUntil, today),
                 reminders[row.Id].OrderByDescending(reminder => reminder.DaysBefore).ToList(),
                 (int)row.OpenConcerns,
+                (int)row.OpenRequests,
                 row.FollowUpOverdue)).ToList();
             var worklist = new RenewalWorklist(items, rows.Count > query.Limit ? query.Offset + query.Limit : null);
             return Audited.With(worklist, AuditEvents.PerCertificate(caller, time.GetUtcNow(), AuditActions.RenewalWorklist,
@@ -178,6 +185,8 @@ public sealed class RenewalStore(IDbConnectionFactory db, TimeProvider time)
         public Guid Id { get; set; }
         public bool FollowUpOverdue { get; set; }
         public long OpenConcerns { get; set; }
+
+        public long OpenRequests { get; set; }
     }
 
     private sealed class SentRow

@@ -29,6 +29,9 @@ public static class RenewalText
     /// <summary>"1 öppet ärende", "3 öppna ärenden".</summary>
     public static string OpenConcerns(int count) => count == 1 ? "1 öppet ärende" : $"{count} öppna ärenden";
 
+    public static string OpenRequests(int count) =>
+        count == 1 ? "1 skola har begärt intyg för barnet" : $"{count} skolor har begärt intyg för barnet";
+
     /// <summary>An instant's Stockholm date as "14 nov", with the year when it is not this year's: "28 dec 2025".</summary>
     public static string ShortDate(DateTimeOffset instant, DateOnly today)
     {

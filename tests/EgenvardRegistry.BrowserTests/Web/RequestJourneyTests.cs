@@ -95,7 +95,7 @@ public sealed partial class RequestJourneyTests(Engine engine) : BrowserTest(eng
         await Expect(clinician.Page.Locator("#AnswersRequest")).ToContainTextAsync($"Intyget besvarar begäran {reference}");
         await Expect(clinician.Page.Locator("#Form_Child_Personnummer")).ToHaveValueAsync(Pnr);
         await Expect(clinician.Page.Locator("#Form_Measures_0__Code")).ToHaveValueAsync("insulin");
-        await Expect(clinician.Page.Locator("#Form_SharedWith")).ToHaveValueAsync(Tokens.SchoolUnit);
+        await Expect(clinician.Page.Locator("#Form_SharedWith_0_")).ToHaveValueAsync(new System.Text.RegularExpressions.Regex(Tokens.SchoolUnit));
         await clinician.SeeAsync("nytt-intyg-som-svar");
         await clinician.Page.Locator("#Form_Guardians_0__Personnummer").FillAsync(Tokens.GuardianPnr);
         await clinician.Page.Locator("#Form_Guardians_0__Name").FillAsync("Sara Lind");

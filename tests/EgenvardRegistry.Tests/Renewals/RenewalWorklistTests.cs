@@ -246,6 +246,35 @@ public sealed class RenewalWorklistTests(Engine engine) : IntegrationTest(engine
     }
 
     [Test]
+    public async Task Worklist_OpenRequests_CountsSchoolsOpenRequestsForTheChild_NotWithdrawnOnes()
+    {
+        var id = await IssueExpiringIn(20);
+        var other = await IssueExpiringIn(25, Child2);
+        var open = await RequestCertificate(Tokens.School());
+        var withdrawn = await RequestCertificate(Tokens.School(Tokens.OtherSchoolUnit));
+        using var withdrawal = await Client(Tokens.School(Tokens.OtherSchoolUnit))
+            .PostAsync($"/api/certificate-requests/{withdrawn}/withdrawal", null);
+        Assert.That(withdrawal.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        var worklist = await Worklist();
+
+        Assert.That(open, Is.Not.EqualTo(withdrawn));
+        Assert.That(Item(worklist, id)["openRequests"]!.GetValue<int>(), Is.EqualTo(1));
+        Assert.That(Item(worklist, other)["openRequests"]!.GetValue<int>(), Is.EqualTo(0));
+    }
+
+    private async Task<string> RequestCertificate(string schoolToken)
+    {
+        using var response = await Client(schoolToken).PostAsJsonAsync("/api/certificate-requests", new
+        {
+            personnummer = Samples.ChildPnr, childName = "Alva Lind", measures = new[] { "adrenaline" }, message = "Vi behöver ett intyg.",
+            guardians = new[] { new { name = "Sara Lind", email = "sara.lind@example.se" } },
+        });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created), await response.Content.ReadAsStringAsync());
+        return (await response.ReadJson())["id"]!.GetValue<string>();
+    }
+
+    [Test]
     public async Task Worklist_FollowUpOverdue_ListsACertificateFarFromExpiry_UntilAFollowUpIsRecorded()
     {
         var overdue = await IssueExpiringIn(200, followUpInDays: -1);

@@ -248,7 +248,7 @@ public sealed partial class RequestPagesTests(Engine engine) : IntegrationTest(e
         Assert.That(Pages.FieldBlock(form, "Form_Child_Personnummer"), Does.Contain($"value=\"{Pnr}\""));
         Assert.That(Pages.FieldBlock(form, "Form_Child_Name"), Does.Contain("value=\"Alva Lind\""));
         Assert.That(Pages.FieldBlock(form, "Form_Measures_1__Code"), Does.Contain("<option value=\"blood-glucose\" selected=\"selected\">"));
-        Assert.That(Pages.FieldBlock(form, "Form_SharedWith"), Does.Contain(Tokens.OtherSchoolUnit));
+        Assert.That(Pages.FieldBlock(form, "Form_SharedWith_0_"), Does.Contain(Tokens.OtherSchoolUnit));
 
         var values = Pages.FormValues(form).Select(field => field.Name switch
         {
