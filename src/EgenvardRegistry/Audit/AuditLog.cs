@@ -95,6 +95,12 @@ public static class AuditActions
     /// <summary>The dispatcher e-mailed a certificate request to a guardian (outcome: the notification's new status).</summary>
     public const string RequestSend = "request.send";
 
+    /// <summary>
+    /// The dispatcher e-mailed a unit that a guardian stopped sharing a certificate with it (outcome: the notification's
+    /// new status).
+    /// </summary>
+    public const string ShareWithdrawnSend = "share.withdrawn-send";
+
     /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
     public const string ForbiddenAttempt = "access.forbidden";
 
@@ -110,7 +116,8 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> Writes =
         [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
             InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer, FollowUpRecord, UnitImport,
-            ShareAdd, ShareWithdraw, RequestCreate, RequestWithdraw, RequestFulfil, RequestExpire, RequestSend];
+            ShareAdd, ShareWithdraw, RequestCreate, RequestWithdraw, RequestFulfil, RequestExpire, RequestSend,
+            ShareWithdrawnSend];
 }
 
 /// <remarks>

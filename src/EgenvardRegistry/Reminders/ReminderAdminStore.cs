@@ -8,9 +8,11 @@ namespace EgenvardRegistry.Reminders;
 /// <summary>What administrators and unsubscribe links do to the outbox and to guardians' reminder settings.</summary>
 public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider time)
 {
-    // A reminder names its guardian, a certificate request its recipient: one of each pair of joins finds nothing.
+    // A reminder names its guardian, a certificate request its recipient, a withdrawal notice its unit (and the certificate
+    // through its consent event): the joins of the other kinds find nothing.
     private const string ItemColumns = """
-        n.id, n.kind, n.certificate_id, n.request_id, r.reference, COALESCE(g.name, rr.name) AS guardian_name, n.threshold_days,
+        n.id, n.kind, COALESCE(n.certificate_id, sc.certificate_id) AS certificate_id, n.request_id, r.reference,
+        COALESCE(g.name, rr.name, u.name, sc.unit_id) AS guardian_name, n.threshold_days,
         n.status, n.attempts, n.next_attempt_at, n.last_error, n.created_at, n.sent_at
         """;
 
@@ -18,6 +20,8 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
         LEFT JOIN guardians g ON g.id = n.guardian_id
         LEFT JOIN certificate_requests r ON r.id = n.request_id
         LEFT JOIN certificate_request_recipients rr ON rr.request_id = n.request_id AND rr.position = n.recipient_position
+        LEFT JOIN share_consents sc ON sc.id = n.share_consent_id
+        LEFT JOIN units u ON u.id = sc.unit_id
         """;
 
     public Task<NotificationPage> ListAsync(string? status, int limit, int offset, Caller caller, CancellationToken cancellationToken) =>
@@ -52,7 +56,7 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
                 SELECT {ItemColumns}, COALESCE(c.child_id, r.child_id) AS child_id
                 FROM notifications n
                 {ItemJoins}
-                LEFT JOIN certificates c ON c.id = n.certificate_id
+                LEFT JOIN certificates c ON c.id = COALESCE(n.certificate_id, sc.certificate_id)
                 WHERE n.id = @Id
                 """, new { Id = id }, transaction, cancellationToken: cancellationToken));
             (NotificationItem?, bool) result = (row?.ToItem(), retried);

@@ -2,12 +2,14 @@ using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Requests;
+using EgenvardRegistry.Shares;
 using Microsoft.Extensions.Options;
 
 namespace EgenvardRegistry.Reminders;
 
 /// <summary>
-/// Scans for certificates at a reminder threshold, then drains the outbox (reminders and certificate requests alike).
+/// Scans for certificates at a reminder threshold, then drains the outbox (reminders, certificate requests and withdrawal
+/// notices alike).
 /// Safe to run at any time, on any number of nodes: the scan inserts nothing twice, and each outbox row is claimed by one
 /// dispatcher.
 /// </summary>
@@ -73,16 +75,22 @@ public sealed partial class ReminderCycle(
         UnsubscribeLinks links, CancellationToken cancellationToken)
     {
         var today = time.TodayInStockholm();
-        var isRequest = message.Kind == NotificationKinds.CertificateRequest;
-        if ((isRequest ? RequestCancelReason(message, today) : ReminderCancelReason(message, today)) is { } cancelReason)
+        var cancel = message.Kind switch
+        {
+            NotificationKinds.CertificateRequest => RequestCancelReason(message, today),
+            NotificationKinds.ShareWithdrawn => ShareWithdrawnCancelReason(message),
+            _ => ReminderCancelReason(message, today),
+        };
+        if (cancel is { } cancelReason)
         {
             await store.CancelAsync(message, time.GetUtcNow(), cancelReason, cancellationToken);
             return NotificationStatus.Cancelled;
         }
 
         var guardianPage = new Uri(settings.PublicBaseUrl, "vardnadshavare");
-        var email = isRequest
-            ? RequestEmail.Compose(new RequestEmailContent(
+        var email = message.Kind switch
+        {
+            NotificationKinds.CertificateRequest => RequestEmail.Compose(new RequestEmailContent(
                 message.Id,
                 message.Email!,
                 message.GuardianName,
@@ -92,8 +100,17 @@ public sealed partial class ReminderCycle(
                 message.Reference!,
                 message.Message,
                 RequestRules.OpenUntil(message.RequestCreatedAt!.Value, requestOptions.Value.ExpireAfterDays),
-                guardianPage))
-            : ReminderEmail.Compose(new ReminderContent(
+                guardianPage)),
+            NotificationKinds.ShareWithdrawn => ShareWithdrawnEmail.Compose(new ShareWithdrawnEmailContent(
+                message.Id,
+                message.Email!,
+                message.UnitId!,
+                message.GuardianName,
+                ReminderRules.FirstName(message.ChildName),
+                message.WithdrawnAt!.Value,
+                message.CareUnitPhone!,
+                settings.PublicBaseUrl.IdnHost)),
+            _ => ReminderEmail.Compose(new ReminderContent(
                 message.Id,
                 message.Email!,
                 message.GuardianName,
@@ -104,7 +121,8 @@ public sealed partial class ReminderCycle(
                 message.CareUnitName!,
                 message.CareUnitPhone!,
                 guardianPage,
-                links.Url(settings.PublicBaseUrl, message.GuardianId!.Value)));
+                links.Url(settings.PublicBaseUrl, message.GuardianId!.Value))),
+        };
         try
         {
             await mail.SendAsync(email, cancellationToken);
@@ -145,6 +163,14 @@ public sealed partial class ReminderCycle(
             || RequestRules.StatusToday(message.RequestStatus, createdAt, today, requestOptions.Value.ExpireAfterDays) != RequestStatus.Open
             ? "The certificate request was closed (answered, withdrawn or lapsed) before the e-mail went out."
             : message.Email is null ? "The request has no e-mail address for this guardian." : null;
+
+    /// <summary>
+    /// A withdrawal notice goes out even when the certificate has since been renewed, revoked or expired: the unit stopped
+    /// seeing it all the same. Only a guardian sharing it with the unit again before the e-mail went makes it untrue.
+    /// </summary>
+    private static string? ShareWithdrawnCancelReason(OutboxMessage message) =>
+        message.UnitSharedAgain == 1 ? "The guardian shared the certificate with the unit again before the e-mail went out."
+        : message.Email is null || message.CertificateId is null ? "The withdrawal notice has no address or certificate." : null;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder run: {Queued} queued, {Sent} sent, {Retrying} to retry, {Failed} failed")]
     private partial void LogRun(int queued, int sent, int retrying, int failed);

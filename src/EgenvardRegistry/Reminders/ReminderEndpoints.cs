@@ -44,7 +44,8 @@ public static class ReminderEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         admin.MapGet("/notifications", ListNotifications)
             .WithName(nameof(ListNotifications))
-            .WithSummary("The outbox (reminders, kind reminder, and certificate requests, kind certificate-request), newest first; " +
+            .WithSummary("The outbox (reminders, kind reminder; certificate requests, kind certificate-request; notices to a unit " +
+                         "that a guardian stopped sharing a certificate with it, kind share-withdrawn, guardianName the unit's name), newest first; " +
                          "status=pending|sending|sent|failed|cancelled; paged by limit and offset.");
         admin.MapPost("/notifications/{id:guid}/retry", RetryNotification)
             .WithName(nameof(RetryNotification))

@@ -15,17 +15,22 @@ public static class NotificationStatus
     public static readonly IReadOnlyList<string> All = [Pending, Sending, Sent, Failed, Cancelled];
 }
 
-/// <summary>What an outbox row is: a renewal reminder, or a school's certificate request to a guardian.</summary>
+/// <summary>
+/// What an outbox row is: a renewal reminder, a school's certificate request to a guardian, or the notice to a unit that
+/// a guardian stopped sharing a certificate with it.
+/// </summary>
 public static class NotificationKinds
 {
     public const string Reminder = "reminder";
     public const string CertificateRequest = "certificate-request";
+    public const string ShareWithdrawn = "share-withdrawn";
 }
 
 /// <summary>
 /// A claimed outbox row with what its e-mail needs, read when it is about to be sent. A reminder fills the certificate's
-/// and guardian's fields, a certificate request the request's (<see cref="RequestId"/> and after); the child's and the
-/// recipient's name and address are set for both.
+/// and guardian's fields, a certificate request the request's (<see cref="RequestId"/> to <see cref="RequestCreatedAt"/>),
+/// a withdrawal notice the certificate's and the consent event's (<see cref="UnitId"/> and after); the child's and the
+/// recipient's name and address are set for all (for a withdrawal notice the recipient is the unit).
 /// </summary>
 public sealed class OutboxMessage
 {
@@ -52,10 +57,15 @@ public sealed class OutboxMessage
     public string? SchoolUnitName { get; set; }
     public string? Message { get; set; }
     public DateTimeOffset? RequestCreatedAt { get; set; }
+    public string? UnitId { get; set; }
+    public DateTimeOffset? WithdrawnAt { get; set; }
+
+    /// <summary>1 when the unit can see the certificate (or its renewal) again: the guardian shared it anew before the e-mail went.</summary>
+    public int UnitSharedAgain { get; set; }
 }
 
 /// <summary>
-/// The outbox, of reminders and certificate requests alike. The scan is one set-based statement; the dispatcher claims due rows under a lease
+/// The outbox, of reminders, certificate requests and withdrawal notices alike. The scan is one set-based statement; the dispatcher claims due rows under a lease
 /// (<c>FOR UPDATE SKIP LOCKED</c> on PostgreSQL, so nodes never claim the same row), sends outside any transaction, and
 /// records each outcome with a guarded update, so a row whose lease ran out and was taken over is not overwritten.
 /// </summary>
@@ -115,22 +125,31 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             RETURNING id
             """, new { Now = now, LeaseUntil = now + Lease, BatchSize = batchSize }, transaction, cancellationToken: cancellationToken)))
             .ToList();
-        // A reminder reads its certificate and guardian, a request its request and recipient: one of each pair is null.
+        // A reminder reads its certificate and guardian, a request its request and recipient, a withdrawal notice its
+        // consent event, the certificate that names and the unit: the joins of the other kinds find nothing.
         var messages = ids.Count == 0 ? [] : (await connection.QueryAsync<OutboxMessage>(new CommandDefinition($"""
-            SELECT n.id, n.kind, n.certificate_id, COALESCE(c.child_id, r.child_id) AS child_id, n.guardian_id, n.attempts,
-                   n.lease_until, COALESCE(g.email, rr.email) AS email, COALESCE(g.name, rr.name) AS guardian_name,
+            SELECT n.id, n.kind, c.id AS certificate_id, COALESCE(c.child_id, r.child_id) AS child_id, n.guardian_id, n.attempts,
+                   n.lease_until, COALESCE(g.email, rr.email, n.recipient_email) AS email,
+                   COALESCE(g.name, rr.name, u.name, '') AS guardian_name,
                    g.reminders_enabled, c.status AS certificate_status, COALESCE(c.child_name, r.child_name) AS child_name,
                    c.valid_until, c.care_unit_name, c.care_unit_phone,
                    n.request_id, r.status AS request_status, r.reference, r.school_unit, r.school_unit_name, r.message,
-                   r.created_at AS request_created_at
+                   r.created_at AS request_created_at,
+                   sc.unit_id, sc.occurred_at AS withdrawn_at,
+                   CASE WHEN EXISTS (
+                       SELECT 1 FROM certificate_shares cs JOIN certificates sh ON sh.id = cs.certificate_id
+                       WHERE cs.school_unit = sc.unit_id AND (sh.id = sc.certificate_id OR sh.replaces = sc.certificate_id)
+                   ) THEN 1 ELSE 0 END AS unit_shared_again
             FROM notifications n
-            LEFT JOIN certificates c ON c.id = n.certificate_id
+            LEFT JOIN share_consents sc ON sc.id = n.share_consent_id
+            LEFT JOIN units u ON u.id = sc.unit_id
+            LEFT JOIN certificates c ON c.id = COALESCE(n.certificate_id, sc.certificate_id)
             LEFT JOIN guardians g ON g.id = n.guardian_id
             LEFT JOIN certificate_requests r ON r.id = n.request_id
             LEFT JOIN certificate_request_recipients rr ON rr.request_id = n.request_id AND rr.position = n.recipient_position
             WHERE {db.Dialect.InList("n.id", "Ids")}
             """, new { Ids = db.Dialect.Ids(ids) }, transaction, cancellationToken: cancellationToken))).ToList();
-        var reminders = messages.Where(message => message.CertificateId is not null).ToList();
+        var reminders = messages.Where(message => message.Kind == NotificationKinds.Reminder).ToList();
         if (reminders.Count > 0)
         {
             var measures = (await connection.QueryAsync<(Guid CertificateId, string Code)>(new CommandDefinition($"""
@@ -173,8 +192,13 @@ public sealed class ReminderStore(IDbConnectionFactory db)
                 WHERE id = @Id AND status = 'sending' AND lease_until = @LeaseUntil
                 """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = now, message.LeaseUntil },
                 transaction, cancellationToken: cancellationToken));
-            // The dispatcher read the child's name and sent it to the guardian: that is an access to be accounted for.
-            var action = message.Kind == NotificationKinds.CertificateRequest ? AuditActions.RequestSend : AuditActions.ReminderSend;
+            // The dispatcher read the child's name and sent it to the guardian or the unit: an access to be accounted for.
+            var action = message.Kind switch
+            {
+                NotificationKinds.CertificateRequest => AuditActions.RequestSend,
+                NotificationKinds.ShareWithdrawn => AuditActions.ShareWithdrawnSend,
+                _ => AuditActions.ReminderSend,
+            };
             return updated == 1
                 ? Audited.With(true, new AuditEvent(now, "system", SystemActor, null, action, message.CertificateId, message.ChildId, status))
                 : Audited.With(false);

@@ -77,7 +77,7 @@ public static class ShareEndpoints
             .WithName(nameof(WithdrawCertificateShare))
             .WithSummary("Withdraw a unit's access (guardian of the child, current active certificate; otherwise 404): 204 and a " +
                          "consent event; 204 and nothing recorded when the unit could not see it. The unit's next verification " +
-                         "answers none.");
+                         "answers none, and the unit is e-mailed when the directory has its contact address.");
         return routes;
     }
 

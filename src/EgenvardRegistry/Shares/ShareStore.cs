@@ -5,6 +5,7 @@ using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Identifiers;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Units;
 
 namespace EgenvardRegistry.Shares;
@@ -41,6 +42,7 @@ public static class ShareAuditOutcomes
 /// consent event in the append-only <c>share_consents</c> table, and the certificate's version moves on (its
 /// <c>sharedWith</c> changed), so a renewal prepared before a withdrawal cannot quietly bring the unit back. A withdrawn
 /// unit's next verification answers <c>none</c>: verification reads <c>certificate_shares</c>, which the withdrawal empties.
+/// A withdrawal also queues an e-mail to the unit (outbox kind <c>share-withdrawn</c>) when the directory has its address.
 /// </summary>
 public sealed class ShareStore(IDbConnectionFactory db, TimeProvider time)
 {
@@ -132,6 +134,10 @@ public sealed class ShareStore(IDbConnectionFactory db, TimeProvider time)
                     new { caller.Personnummer }, transaction, cancellationToken: cancellationToken));
                 await RecordAsync(transaction, certificateId, [unit.Value], change, ConsentBases.Guardian,
                     new ConsentActor(Roles.Guardian, guardianId.ToString("D"), GuardianName(certificate!, caller)), now, cancellationToken);
+                if (change == ConsentChanges.Withdraw)
+                {
+                    await QueueWithdrawnEmailAsync(transaction, certificateId, unit.Value, now, cancellationToken);
+                }
             }
             var after = await LoadCertificateAsync(transaction, certificateId, cancellationToken);
             var outcome = !changed ? ShareOutcome.Unchanged : change == ConsentChanges.Add ? ShareOutcome.Added : ShareOutcome.Withdrawn;
@@ -139,6 +145,32 @@ public sealed class ShareStore(IDbConnectionFactory db, TimeProvider time)
                 AuditEvent.By(caller, now, action, changed ? AuditOutcomes.Ok : ShareAuditOutcomes.Unchanged, certificateId,
                     certificate!.ChildId));
         }, cancellationToken);
+
+    /// <summary>
+    /// Queues the e-mail that tells the unit it can no longer see the certificate, when the directory has a contact address
+    /// for it: one per withdrawal (the consent event just recorded, the latest under the certificate's row lock), with the
+    /// address as it is now.
+    /// </summary>
+    private static Task<int> QueueWithdrawnEmailAsync(DbTransaction transaction, Guid certificateId, string unit, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO notifications (id, kind, share_consent_id, recipient_email, status, attempts, next_attempt_at, created_at)
+            SELECT @Id, @Kind, s.id, u.contact_email, @Status, 0, @Now, @Now
+            FROM share_consents s
+            JOIN units u ON u.id = s.unit_id
+            WHERE s.id = (SELECT MAX(id) FROM share_consents
+                          WHERE certificate_id = @CertificateId AND unit_id = @Unit AND change = @Change)
+              AND u.contact_email IS NOT NULL AND u.contact_email <> ''
+            """, new
+        {
+            Id = Guid.CreateVersion7(now),
+            Kind = NotificationKinds.ShareWithdrawn,
+            Status = NotificationStatus.Pending,
+            Now = now,
+            CertificateId = certificateId,
+            Unit = unit,
+            Change = ConsentChanges.Withdraw,
+        }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>Only the child's guardians see or change who sees a certificate; to anyone else it does not exist.</summary>
     private static string? Refusal(Certificate? certificate, Caller caller) =>

@@ -139,6 +139,7 @@ public static class SwedishText
         AuditActions.RequestFulfil => "Utfärdade intyg som svar på begäran",
         AuditActions.RequestExpire => "Begäran om intyg upphörde",
         AuditActions.RequestSend => "Skickade begäran om intyg till vårdnadshavare",
+        AuditActions.ShareWithdrawnSend => "Meddelade förskolan eller skolan att intyget inte längre delas",
         _ => action,
     };
 
@@ -169,6 +170,15 @@ public static class SwedishText
         Reminders.NotificationStatus.Failed => "Misslyckad",
         Reminders.NotificationStatus.Cancelled => "Avbruten",
         _ => status,
+    };
+
+    /// <summary>What an outbox message is, in definite form, as the administrator's page names it.</summary>
+    public static string NotificationKind(string kind) => kind switch
+    {
+        Reminders.NotificationKinds.Reminder => "Påminnelsen",
+        Reminders.NotificationKinds.CertificateRequest => "Begäran om intyg",
+        Reminders.NotificationKinds.ShareWithdrawn => "Meddelandet om avslutad delning",
+        _ => kind,
     };
 
     /// <summary>A certificate request's status today, as the pages say it.</summary>

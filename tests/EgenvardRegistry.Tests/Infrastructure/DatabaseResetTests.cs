@@ -97,7 +97,8 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
     /// <summary>
     /// Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency
     /// key, reminders, an instructed staff member and her removal, a concern, a follow-up, the unit directory and a guardian's
-    /// consent, a certificate request with its e-mail.
+    /// consent, a certificate request with its e-mail, a withdrawal
+    /// with its e-mail to the unit.
     /// </summary>
     private async Task FillEveryTable()
     {
@@ -139,6 +140,11 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
             personnummer = Samples.OtherChildPnr, childName = "Nils Lind", measures = new[] { "inhaler" }, message = "Vi behöver ett intyg.",
         });
         Assert.That(request.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        // The school unit has a contact address in the directory: the withdrawal queues an e-mail to it.
+        using var withdrawn = await Client(Tokens.Guardian()).DeleteAsync(
+            $"/api/guardians/me/certificates/{renewal}/shares/{Tokens.SchoolUnit}");
+        Assert.That(withdrawn.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(await Count("notifications", "kind = 'share-withdrawn'"), Is.EqualTo(1));
     }
 
     private async Task<IReadOnlyList<string>> Tables()

@@ -246,4 +246,24 @@ public sealed partial class UnitAndSharePagesTests(Engine engine) : IntegrationT
 
     [GeneratedRegex("""<tr>\s*<td><time[^>]*>[^<]*</time></td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>\s*<td>([^<]*)</td>""")]
     private static partial Regex HistoryRow();
+
+    [Test]
+    public async Task Admin_SeesTheWithdrawalEmailInTheOutbox_ToTheUnitByName_AndCanRetryIt()
+    {
+        var id = await IssueOk();
+        using var withdrawn = await Client(Tokens.Guardian()).DeleteAsync($"/api/guardians/me/certificates/{id}/shares/{Tokens.SchoolUnit}");
+        Assert.That(withdrawn.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        await Execute("UPDATE notifications SET status = 'failed', last_error = '550 mailbox unavailable'");
+        var admin = await App.SignInAsync("admin");
+
+        var page = await admin.GetPage("/admin");
+
+        Assert.That(page, Does.Contain($"<th scope=\"row\">{UnitSamples.SchoolName}</th>"));
+        Assert.That(page, Does.Contain($"Avslutad delning av intyg").And.Contain($"<a href=\"/admin?intyg={id}#granskning\">{id}</a>"));
+        await using var connection = await App.Database.OpenAsync();
+        var notification = await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT CAST(id AS TEXT) FROM notifications");
+        using var retry = await admin.PostForm($"/admin?handler=Retry&id={notification}", page);
+        Assert.That(await retry.ReadPage(),
+            Does.Contain($"Meddelandet om avslutad delning till {UnitSamples.SchoolName} ligger i kön igen"));
+    }
 }

@@ -64,7 +64,7 @@ public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycl
     {
         var (item, retried) = await reminders.RetryAsync(id, Caller, cancellationToken);
         Message = item is null ? "Utskicket finns inte."
-            : retried ? $"{(item.Kind == NotificationKinds.CertificateRequest ? "Begäran om intyg" : "Påminnelsen")} till {item.GuardianName} ligger i kön igen och skickas vid nästa körning."
+            : retried ? $"{SwedishText.NotificationKind(item.Kind)} till {item.GuardianName} ligger i kön igen och skickas vid nästa körning."
             : "Utskicket har inte misslyckats, så det behöver inte skickas igen.";
         await LoadOutboxAsync(cancellationToken);
         return Page();
