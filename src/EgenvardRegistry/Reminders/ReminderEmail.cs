@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure.Mail;
 
@@ -15,8 +14,7 @@ public static class ReminderEmail
 {
     private static readonly CultureInfo Swedish = CultureInfo.GetCultureInfo("sv-SE");
 
-    // Every script allowed, so "Västerås" stays readable in the HTML source; markup characters are still encoded.
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+    private static readonly HtmlEncoder Html = MailLayout.Html;
 
     public static EmailMessage Compose(ReminderContent content)
     {
@@ -52,54 +50,36 @@ public static class ReminderEmail
         var greeting = guardian.Length == 0 ? "Hej!" : $"Hej {guardian}!";
         var covers = measures.Length == 0 ? "" : $" Intyget omfattar {measures}.";
         const string WhyRenew = "Utan ett giltigt intyg får förskolan eller skolan inte hjälpa till med egenvården.";
-        const string NoReply = "Det här är ett automatiskt meddelande som inte går att svara på.";
 
-        // CRLF: the canonical line break of a text/plain part, whatever the server's platform.
-        var text = string.Join("\r\n",
-            greeting,
-            "",
-            $"Egenvårdsintyget för {child} {status}{covers}",
-            "",
-            $"Boka en ny bedömning {when} hos {careUnit}, telefon {phone}. {WhyRenew}",
-            "",
-            $"Se intyget: {guardianPage}",
-            "",
-            "Med vänliga hälsningar",
-            "Egenvårdsregistret",
-            "",
-            "-- ",
-            NoReply,
-            $"Vill du inte få fler påminnelser? Avsluta dem här: {unsubscribe}",
-            "");
+var text = MailLayout.Text(
+            [
+                greeting,
+                "",
+                $"Egenvårdsintyget för {child} {status}{covers}",
+                "",
+                $"Boka en ny bedömning {when} hos {careUnit}, telefon {phone}. {WhyRenew}",
+                "",
+                $"Se intyget: {guardianPage}",
+                "",
+            ],
+            MailLayout.NoReply, $"Vill du inte få fler påminnelser? Avsluta dem här: {unsubscribe}");
 
-        var html = string.Join("\r\n",
-            "<!DOCTYPE html>",
-            "<html lang=\"sv\">",
-            $"<head><meta charset=\"utf-8\"><title>{Html.Encode(subject)}</title></head>",
-            "<body style=\"font-family: Arial, sans-serif; line-height: 1.5;\">",
-            $"<p>{Html.Encode(greeting)}</p>",
-            $"<p>Egenvårdsintyget för <strong>{Html.Encode(child)}</strong> {Html.Encode(status)}{Html.Encode(covers)}</p>",
-            $"<p>Boka en ny bedömning {when} hos <strong>{Html.Encode(careUnit)}</strong>, "
-                + $"telefon <strong>{Html.Encode(phone)}</strong>. {WhyRenew}</p>",
-            $"<p><a href=\"{Html.Encode(guardianPage)}\">Se intyget i Egenvårdsregistret</a></p>",
-            "<p>Med vänliga hälsningar<br>Egenvårdsregistret</p>",
-            "<hr>",
-            $"<p style=\"font-size: small; color: #555555;\">{NoReply}<br>"
-                + $"Vill du inte få fler påminnelser? <a href=\"{Html.Encode(unsubscribe)}\">Avsluta dem här</a>.</p>",
-            "</body>",
-            "</html>",
-            "");
+        var html = MailLayout.HtmlBody(subject,
+            [
+                $"<p>{Html.Encode(greeting)}</p>",
+                $"<p>Egenvårdsintyget för <strong>{Html.Encode(child)}</strong> {Html.Encode(status)}{Html.Encode(covers)}</p>",
+                $"<p>Boka en ny bedömning {when} hos <strong>{Html.Encode(careUnit)}</strong>, "
+                    + $"telefon <strong>{Html.Encode(phone)}</strong>. {WhyRenew}</p>",
+                $"<p><a href=\"{Html.Encode(guardianPage)}\">Se intyget i Egenvårdsregistret</a></p>",
+            ],
+            $"{MailLayout.NoReply}<br>Vill du inte få fler påminnelser? <a href=\"{Html.Encode(unsubscribe)}\">Avsluta dem här</a>.");
 
         var headers = new Dictionary<string, string>
         {
             ["List-Unsubscribe"] = $"<{unsubscribe}>",
             ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
-            // RFC 3834: out-of-office replies and other autoresponders leave it alone.
-            ["Auto-Submitted"] = "auto-generated",
         };
-        // From the outbox row, so a resend carries the same id and can be deduplicated; IdnHost as a Message-ID is ASCII.
-        var messageId = $"notification-{content.NotificationId:N}@{content.GuardianPageUrl.IdnHost}";
-        return new EmailMessage(content.To, guardian, subject, text, html, messageId, headers);
+        return MailLayout.Message(content.To, guardian, subject, text, html, content.NotificationId, content.GuardianPageUrl.IdnHost, headers);
     }
 
     /// <summary>"insulin", "insulin och blodsockermätning", "insulin, inhalator och syrgas".</summary>

@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Web;
 
@@ -27,7 +26,7 @@ public sealed record RequestEmailContent(
 /// </summary>
 public static class RequestEmail
 {
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+    private static readonly HtmlEncoder Html = MailLayout.Html;
 
     public static EmailMessage Compose(RequestEmailContent content)
     {
@@ -56,55 +55,38 @@ public static class RequestEmail
         var what = $"Så här gör du: boka en bedömning hos den vårdenhet där {child} får vård och visa referensen {reference}. "
             + "Vårdenheten utfärdar intyget och delar det med skolan.";
         var until = $"Begäran gäller till och med {openUntil}.";
-        const string NoReply = "Det här är ett automatiskt meddelande som inte går att svara på. Har du frågor om begäran, kontakta skolan.";
+        const string NoReply = $"{MailLayout.NoReply} Har du frågor om begäran, kontakta skolan.";
 
-        // CRLF: the canonical line break of a text/plain part, whatever the server's platform.
-        var text = string.Join("\r\n", [
-            greeting,
-            "",
-            why,
-            "",
-            .. hasMessage ? (string[])["Meddelande från skolan:", .. messageLines.Select(line => "> " + line), ""] : [],
-            what,
-            "",
-            until,
-            $"Se begäran: {guardianPage}",
-            "",
-            "Med vänliga hälsningar",
-            "Egenvårdsregistret",
-            "",
-            "-- ",
-            NoReply,
-            ""]);
+var text = MailLayout.Text(
+            [
+                greeting,
+                "",
+                why,
+                "",
+                .. hasMessage ? (string[])["Meddelande från skolan:", .. messageLines.Select(line => "> " + line), ""] : [],
+                what,
+                "",
+                until,
+                $"Se begäran: {guardianPage}",
+                "",
+            ],
+            NoReply);
 
-        var html = string.Join("\r\n", [
-            "<!DOCTYPE html>",
-            "<html lang=\"sv\">",
-            $"<head><meta charset=\"utf-8\"><title>{Html.Encode(subject)}</title></head>",
-            "<body style=\"font-family: Arial, sans-serif; line-height: 1.5;\">",
-            $"<p>{Html.Encode(greeting)}</p>",
-            $"<p>{Html.Encode(why)}</p>",
-            .. hasMessage
-                ? (string[])["<p>Meddelande från skolan:</p>",
-                    "<blockquote style=\"border-left: 3px solid #999999; margin-left: 0; padding-left: 12px;\">"
-                        + $"{string.Join("<br>", messageLines.Select(Html.Encode))}</blockquote>"]
-                : [],
-            $"<p><strong>Så här gör du:</strong> boka en bedömning hos den vårdenhet där {Html.Encode(child)} får vård och visa "
-                + $"referensen <strong>{Html.Encode(reference)}</strong>. Vårdenheten utfärdar intyget och delar det med skolan.</p>",
-            $"<p>{Html.Encode(until)} <a href=\"{Html.Encode(guardianPage)}\">Se begäran i Egenvårdsregistret</a></p>",
-            "<p>Med vänliga hälsningar<br>Egenvårdsregistret</p>",
-            "<hr>",
-            $"<p style=\"font-size: small; color: #555555;\">{Html.Encode(NoReply)}</p>",
-            "</body>",
-            "</html>",
-            ""]);
+        var html = MailLayout.HtmlBody(subject,
+            [
+                $"<p>{Html.Encode(greeting)}</p>",
+                $"<p>{Html.Encode(why)}</p>",
+                .. hasMessage
+                    ? (string[])["<p>Meddelande från skolan:</p>",
+                        "<blockquote style=\"border-left: 3px solid #999999; margin-left: 0; padding-left: 12px;\">"
+                            + $"{string.Join("<br>", messageLines.Select(Html.Encode))}</blockquote>"]
+                    : [],
+                $"<p><strong>Så här gör du:</strong> boka en bedömning hos den vårdenhet där {Html.Encode(child)} får vård och visa "
+                    + $"referensen <strong>{Html.Encode(reference)}</strong>. Vårdenheten utfärdar intyget och delar det med skolan.</p>",
+                $"<p>{Html.Encode(until)} <a href=\"{Html.Encode(guardianPage)}\">Se begäran i Egenvårdsregistret</a></p>",
+            ],
+            Html.Encode(NoReply));
 
-        var headers = new Dictionary<string, string>
-        {
-            // RFC 3834: out-of-office replies and other autoresponders leave it alone.
-            ["Auto-Submitted"] = "auto-generated",
-        };
-        var messageId = $"notification-{content.NotificationId:N}@{content.GuardianPageUrl.IdnHost}";
-        return new EmailMessage(content.To, guardian, subject, text, html, messageId, headers);
+        return MailLayout.Message(content.To, guardian, subject, text, html, content.NotificationId, content.GuardianPageUrl.IdnHost);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Encodings.Web;
-using System.Text.Unicode;
 using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Web;
 
@@ -31,7 +30,7 @@ public static class ShareWithdrawnEmail
 {
     public const string Subject = "Vårdnadshavaren har slutat dela ett egenvårdsintyg med er";
 
-    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+    private static readonly HtmlEncoder Html = MailLayout.Html;
 
     public static EmailMessage Compose(ShareWithdrawnEmailContent content)
     {
@@ -48,46 +47,16 @@ public static class ShareWithdrawnEmail
             + "Från och med nu får personalen inte förlita sig på intyget.";
         var contact = "Har ni frågor om varför intyget inte längre delas, kontakta barnets vårdnadshavare. "
             + $"Frågor om egenvården besvaras av vårdenheten som utfärdade intyget, telefon {phone}.";
-        const string NoReply = "Det här är ett automatiskt meddelande som inte går att svara på.";
 
-        var text = string.Join("\r\n", [
-            greeting,
-            "",
-            what,
-            "",
-            consequence,
-            "",
-            contact,
-            "",
-            "Med vänliga hälsningar",
-            "Egenvårdsregistret",
-            "",
-            "-- ",
-            NoReply,
-            ""]);
-
-        var html = string.Join("\r\n", [
-            "<!DOCTYPE html>",
-            "<html lang=\"sv\">",
-            $"<head><meta charset=\"utf-8\"><title>{Html.Encode(Subject)}</title></head>",
-            "<body style=\"font-family: Arial, sans-serif; line-height: 1.5;\">",
-            $"<p>{Html.Encode(greeting)}</p>",
-            $"<p>{Html.Encode(what)}</p>",
-            $"<p><strong>{Html.Encode(consequence)}</strong></p>",
-            $"<p>{Html.Encode(contact)}</p>",
-            "<p>Med vänliga hälsningar<br>Egenvårdsregistret</p>",
-            "<hr>",
-            $"<p style=\"font-size: small; color: #555555;\">{Html.Encode(NoReply)}</p>",
-            "</body>",
-            "</html>",
-            ""]);
-
-        var headers = new Dictionary<string, string>
-        {
-            // RFC 3834: out-of-office replies and other autoresponders leave it alone.
-            ["Auto-Submitted"] = "auto-generated",
-        };
-        var messageId = $"notification-{content.NotificationId:N}@{content.MessageIdHost}";
-        return new EmailMessage(content.To, unit, Subject, text, html, messageId, headers);
+        var text = MailLayout.Text([greeting, "", what, "", consequence, "", contact, ""], MailLayout.NoReply);
+        var html = MailLayout.HtmlBody(Subject,
+            [
+                $"<p>{Html.Encode(greeting)}</p>",
+                $"<p>{Html.Encode(what)}</p>",
+                $"<p><strong>{Html.Encode(consequence)}</strong></p>",
+                $"<p>{Html.Encode(contact)}</p>",
+            ],
+            Html.Encode(MailLayout.NoReply));
+        return MailLayout.Message(content.To, unit, Subject, text, html, content.NotificationId, content.MessageIdHost);
     }
 }
