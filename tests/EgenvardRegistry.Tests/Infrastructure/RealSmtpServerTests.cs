@@ -12,23 +12,15 @@ namespace EgenvardRegistry.Tests.Infrastructure;
 /// </summary>
 public sealed class RealSmtpServerTests
 {
-    public const string PortVariable = "EGENVARD_TEST_SMTP_PORT";
-    public const string MaildirVariable = "EGENVARD_TEST_MAILDIR";
-
     [Test]
     public async Task Send_ThroughARealSmtpServer_DeliversTheComposedReminder()
     {
-        var port = Environment.GetEnvironmentVariable(PortVariable);
-        var maildir = Environment.GetEnvironmentVariable(MaildirVariable);
-        if (string.IsNullOrWhiteSpace(port) || string.IsNullOrWhiteSpace(maildir))
-        {
-            Assert.Fail($"{PortVariable} and {MaildirVariable} are not set. Run the suite with scripts/test.sh, which starts an SMTP server (aiosmtpd).");
-        }
+        var smtp = RealSmtp.FromEnvironment();
         var message = ReminderEmail.Compose(MailSamples.Reminder(notificationId: MailSamples.UniqueNotificationId()));
         var sender = new SmtpEmailSender(Options.Create(new SmtpOptions
         {
             Host = "127.0.0.1",
-            Port = int.Parse(port!, System.Globalization.CultureInfo.InvariantCulture),
+            Port = smtp.Port,
             From = "Egenvårdsregistret <noreply@region.example.se>",
             Security = "none",
             TimeoutSeconds = 10,
@@ -36,11 +28,7 @@ public sealed class RealSmtpServerTests
 
         await sender.SendOneAsync(message);
 
-        // aiosmtpd's Mailbox handler has moved the message into new/ before it answers 250.
-        var delivered = Directory.GetFiles(Path.Combine(maildir!, "new"))
-            .Select(path => MimeMessage.Load(path))
-            .Where(mail => mail.MessageId == message.MessageId)
-            .ToList();
+        var delivered = smtp.Delivered(message.MessageId);
         Assert.That(delivered, Has.Count.EqualTo(1));
         var mail = delivered[0];
         Assert.That(mail.Headers["List-Unsubscribe"], Is.EqualTo("<https://egenvard.region.example.se/unsubscribe?token=sig.aBcD-eFgH_iJkL&v=1>"));

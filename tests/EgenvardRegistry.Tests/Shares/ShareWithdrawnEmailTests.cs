@@ -20,28 +20,14 @@ public sealed class ShareWithdrawnEmailTests(Engine engine) : IntegrationTest(en
 
     private TestDatabase _database = null!;
     private RegistryApp _app = null!;
-    private string _maildir = null!;
+    private RealSmtp _smtp = null!;
 
     [OneTimeSetUp]
     public async Task StartHostWithTheRealSmtpServer()
     {
-        var port = Environment.GetEnvironmentVariable(RealSmtpServerTests.PortVariable);
-        var maildir = Environment.GetEnvironmentVariable(RealSmtpServerTests.MaildirVariable);
-        if (string.IsNullOrWhiteSpace(port) || string.IsNullOrWhiteSpace(maildir))
-        {
-            Assert.Fail($"{RealSmtpServerTests.PortVariable} and {RealSmtpServerTests.MaildirVariable} are not set. " +
-                        "Run the suite with scripts/test.sh, which starts an SMTP server (aiosmtpd).");
-        }
-        _maildir = maildir!;
+        _smtp = RealSmtp.FromEnvironment();
         _database = await TestDatabase.CreateAsync(Engine);
-        _app = new RegistryApp(_database, new Dictionary<string, string?>
-        {
-            ["Smtp:Host"] = "127.0.0.1",
-            ["Smtp:Port"] = port,
-            ["Smtp:Security"] = "none",
-            ["Smtp:From"] = "Egenvårdsregistret <noreply@egenvard.test>",
-            ["Smtp:TimeoutSeconds"] = "10",
-        });
+        _app = _smtp.HostOn(_database);
         _ = _app.Server;
     }
 
@@ -82,10 +68,7 @@ public sealed class ShareWithdrawnEmailTests(Engine engine) : IntegrationTest(en
         return (await response.ReadJson())["items"]!.AsArray();
     }
 
-    private List<MimeMessage> Delivered(string notificationId) =>
-        [.. Directory.GetFiles(Path.Combine(_maildir, "new"))
-            .Select(path => MimeMessage.Load(path))
-            .Where(mail => mail.MessageId == $"notification-{Guid.Parse(notificationId):N}@egenvard.test")];
+    private List<MimeMessage> Delivered(string notificationId) => _smtp.DeliveredFor(Guid.Parse(notificationId));
 
     /// <summary>What a reader sees, but the Message-ID: it is made from the outbox row's id, whose hex may hold a run of digits.</summary>
     private static IReadOnlyList<string> Readable(MimeMessage mail) =>
