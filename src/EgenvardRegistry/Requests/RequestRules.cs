@@ -13,10 +13,6 @@ public static class RequestErrors
     public static readonly ErrorCode ChildNameRequired =
         new("request.child-name.required", "Required: the child's name (the e-mail to the guardians names the child by first name).");
 
-    /// <summary>A name or address holds a control character (a line break included): it is one line of text.</summary>
-    public static readonly ErrorCode NotOneLine =
-        new("text.not-one-line", "Contains a line break or another control character; one line of text only.");
-
     public static readonly ErrorCode MeasuresRequired =
         new("request.measures.required", "At least one measure code: what the school has been told the child needs.");
 
@@ -158,17 +154,10 @@ public static partial class RequestRules
 
     private static string? Message(ValidationErrors errors, string? value, DateOnly today)
     {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        if (value.Replace("\r\n", "\n", StringComparison.Ordinal).Trim().Length > MaxMessageLength)
-        {
-            errors.Add("message", CertificateErrors.TooLong, MaxMessageLength);
-            return null;
-        }
-        // Line breaks and tabs as in a concern's text, and nothing else that is not text.
-        if (ConcernRules.Text(errors, "message", value, ConcernErrors.DescriptionRequired) is not { } message)
+        // Optional; line breaks and tabs as in a concern's text, and nothing else that is not text.
+        var problem = FreeText.Check(value, MaxMessageLength, multiLine: true, out var message);
+        FreeText.Report(errors, "message", problem, MaxMessageLength, CertificateErrors.TooLong, multiLine: true);
+        if (problem != TextProblem.None)
         {
             return null;
         }
@@ -226,43 +215,9 @@ public static partial class RequestRules
         return guardians;
     }
 
-    /// <summary>A name: one line, trimmed, at most <see cref="MaxNameLength"/> characters, no control characters.</summary>
-    private static string? Name(ValidationErrors errors, string field, string? value, ErrorCode required)
-    {
-        var name = value?.Trim();
-        if (string.IsNullOrEmpty(name))
-        {
-            errors.Add(field, required);
-            return null;
-        }
-        if (name.Any(char.IsControl) || !IsWellFormed(name))
-        {
-            errors.Add(field, RequestErrors.NotOneLine);
-            return null;
-        }
-        if (name.Length > MaxNameLength)
-        {
-            errors.Add(field, CertificateErrors.TooLong, MaxNameLength);
-            return null;
-        }
-        return name;
-    }
-
-    private static bool IsWellFormed(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return false;
-            }
-        }
-        return true;
-    }
+    /// <summary>A name: one line, trimmed, NFC, at most <see cref="MaxNameLength"/> characters, no control characters.</summary>
+    private static string? Name(ValidationErrors errors, string field, string? value, ErrorCode required) =>
+        FreeText.Required(errors, field, value, MaxNameLength, required, CertificateErrors.TooLong);
 
     /// <summary>Ten or twelve digits, with or without a separator before the last four: a personnummer's shapes.</summary>
     [GeneratedRegex(@"(?<!\d)(?:\d{8}|\d{6})[-+]?\d{4}(?!\d)")]

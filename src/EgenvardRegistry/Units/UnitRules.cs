@@ -59,7 +59,6 @@ public static class UnitErrors
 
     /// <summary>Argument: the longest value allowed.</summary>
     public static readonly ErrorCode ValueTooLong = new("units.value.too-long", "At most {0} characters.");
-    public static readonly ErrorCode ControlCharacters = new("units.value.control-characters", "Contains control characters.");
     public static readonly ErrorCode KindUnknown = new("units.kind.unknown", "One of forskola, skola, fritidshem.");
     public static readonly ErrorCode KindDoesNotFitId = new("units.kind.does-not-fit-id",
         "A preschool id (F…) belongs to a forskola, and a forskola has a preschool id; a skolenhetskod is a skola or a fritidshem.");
@@ -321,23 +320,13 @@ public static class UnitRules
 
     private static string? Value(string value, int maxLength, ValidationErrors errors, string field)
     {
-        var text = value.Trim().Normalize(NormalizationForm.FormC);
-        if (text.Length == 0)
+        var problem = FreeText.Check(value, maxLength, multiLine: false, out var text);
+        if (problem == TextProblem.Blank)
         {
             errors.Add(field, UnitErrors.ValueRequired);
-            return null;
         }
-        if (text.Any(char.IsControl))
-        {
-            errors.Add(field, UnitErrors.ControlCharacters);
-            return null;
-        }
-        if (text.Length > maxLength)
-        {
-            errors.Add(field, UnitErrors.ValueTooLong, maxLength);
-            return null;
-        }
-        return text;
+        FreeText.Report(errors, field, problem, maxLength, UnitErrors.ValueTooLong, multiLine: false);
+        return problem == TextProblem.None ? text : null;
     }
 
     private static string? Text(Line line, string key, ValidationErrors errors)

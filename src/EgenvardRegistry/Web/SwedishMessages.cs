@@ -129,11 +129,9 @@ public static class SwedishMessages
         [UnitErrors.IdTwice] = "Samma id som på rad {0}.",
         [UnitErrors.ValueRequired] = "Värdet saknas.",
         [UnitErrors.ValueTooLong] = "Högst {0} tecken.",
-        [UnitErrors.ControlCharacters] = "Värdet innehåller styrtecken.",
         [UnitErrors.KindUnknown] = "Ange forskola, skola eller fritidshem.",
         [UnitErrors.KindDoesNotFitId] = "En förskolas id (F…) hör till en förskola, och en förskola har ett sådant id; en skolenhetskod är en skola eller ett fritidshem.",
         [RequestErrors.ChildNameRequired] = "Ange barnets namn. Förnamnet står i e-postmeddelandet till vårdnadshavarna.",
-        [RequestErrors.NotOneLine] = "Skriv på en rad, utan radbrytningar eller andra specialtecken.",
         [RequestErrors.MeasuresRequired] = "Välj minst en åtgärd som skolan har fått veta att barnet behöver.",
         [RequestErrors.TooManyMeasures] = $"Välj högst {RequestRules.MaxMeasures} åtgärder.",
         [RequestErrors.MessageWithPersonnummer] =
