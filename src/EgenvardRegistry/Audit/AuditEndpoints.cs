@@ -30,9 +30,8 @@ public static class AuditEndpoints
 
     public static IEndpointRouteBuilder MapAudit(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/admin/audit").WithTags("Audit")
-            .RequireAuthorization(Policies.Admin)
-            .RequireRateLimiting(RateLimits.Api);
+        var group = routes.MapApiGroup("/api/admin/audit", "Audit")
+            .RequireAuthorization(Policies.Admin);
         group.MapGet("/", ListAuditEvents)
             .WithName(nameof(ListAuditEvents))
             .WithSummary("Audit events, newest first, filtered by certificateId and/or from (inclusive) and to (exclusive), " +

@@ -10,11 +10,7 @@ public static class CertificateEndpoints
 {
     public static IEndpointRouteBuilder MapCertificates(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/certificates").WithTags("Certificates")
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapApiGroup("/api/certificates", "Certificates");
         group.MapPost("/", IssueCertificate)
             .WithName(nameof(IssueCertificate))
             .RequireAuthorization(Policies.Clinician)

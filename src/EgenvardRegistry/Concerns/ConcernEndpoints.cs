@@ -14,11 +14,7 @@ public static class ConcernEndpoints
 {
     public static IEndpointRouteBuilder MapConcerns(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").WithTags("Concerns")
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapApiGroup("/api", "Concerns");
         group.MapPost("/certificates/{id:guid}/concerns", ReportConcern)
             .WithName(nameof(ReportConcern))
             .RequireAuthorization(Policies.School)

@@ -13,11 +13,8 @@ public static class GuardianEndpoints
 
     public static IEndpointRouteBuilder MapGuardians(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/guardians/me").WithTags("Guardians")
-            .RequireAuthorization(Policies.Guardian)
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = routes.MapApiGroup("/api/guardians/me", "Guardians")
+            .RequireAuthorization(Policies.Guardian);
         group.MapGet("/certificates", ListGuardianCertificates)
             .WithName(nameof(ListGuardianCertificates))
             .WithSummary("Certificates that name the caller as guardian, newest first.");

@@ -34,12 +34,8 @@ public static class InstructionEndpoints
 {
     public static IEndpointRouteBuilder MapInstructions(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/certificates/{id:guid}/instructions").WithTags("Instructed staff")
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapApiGroup("/api/certificates/{id:guid}/instructions", "Instructed staff")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/", RecordInstructedStaff)
             .WithName(nameof(RecordInstructedStaff))
             .RequireAuthorization(Policies.School)

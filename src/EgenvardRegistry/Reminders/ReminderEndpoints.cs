@@ -36,12 +36,8 @@ public static class ReminderEndpoints
 
     public static IEndpointRouteBuilder MapReminders(this IEndpointRouteBuilder routes)
     {
-        var admin = routes.MapGroup("/api/admin").WithTags("Reminders")
-            .RequireAuthorization(Policies.Admin)
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var admin = routes.MapApiGroup("/api/admin", "Reminders")
+            .RequireAuthorization(Policies.Admin);
         admin.MapGet("/notifications", ListNotifications)
             .WithName(nameof(ListNotifications))
             .WithSummary("The outbox (reminders, kind reminder; certificate requests, kind certificate-request; notices to a unit " +

@@ -14,11 +14,7 @@ public static class RenewalEndpoints
 {
     public static IEndpointRouteBuilder MapRenewals(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").WithTags("Renewals")
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapApiGroup("/api", "Renewals");
         group.MapGet("/care-units/me/renewals", ListRenewals)
             .WithName(nameof(ListRenewals))
             .RequireAuthorization(Policies.Clinician)

@@ -15,11 +15,7 @@ public static class RequestEndpoints
 {
     public static IEndpointRouteBuilder MapCertificateRequests(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").WithTags("Certificate requests")
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapApiGroup("/api", "Certificate requests");
         group.MapPost("/certificate-requests", CreateCertificateRequest)
             .WithName(nameof(CreateCertificateRequest))
             .RequireAuthorization(Policies.School)

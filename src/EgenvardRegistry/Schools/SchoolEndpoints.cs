@@ -36,8 +36,7 @@ public static class SchoolEndpoints
 
     public static IEndpointRouteBuilder MapSchools(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/schools/me").WithTags("Schools")
-            .RequireRateLimiting(RateLimits.Api)
+        routes.MapApiGroup("/api/schools/me", "Schools")
             .MapGet("/certificates", ListSchoolCertificates)
             .WithName(nameof(ListSchoolCertificates))
             .RequireAuthorization(Policies.School)

@@ -56,13 +56,9 @@ public static class ShareEndpoints
 {
     public static IEndpointRouteBuilder MapShares(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/guardians/me/certificates/{id:guid}/shares").WithTags("Sharing")
+        var group = routes.MapApiGroup("/api/guardians/me/certificates/{id:guid}/shares", "Sharing")
             .RequireAuthorization(Policies.Guardian)
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/", ListCertificateShares)
             .WithName(nameof(ListCertificateShares))
             .WithSummary("The units that can see one of the caller's children's certificates, by name, and its consent history " +

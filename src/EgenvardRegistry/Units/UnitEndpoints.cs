@@ -22,11 +22,7 @@ public static class UnitEndpoints
 
     public static IEndpointRouteBuilder MapUnits(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api").WithTags("Units")
-            .RequireRateLimiting(RateLimits.Api)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        var group = routes.MapApiGroup("/api", "Units");
         group.MapGet("/units", SearchUnits)
             .WithName(nameof(SearchUnits))
             .RequireAuthorization(Policies.AnyRole)

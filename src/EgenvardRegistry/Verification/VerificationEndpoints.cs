@@ -54,8 +54,7 @@ public static class VerificationEndpoints
 {
     public static IEndpointRouteBuilder MapVerifications(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/verifications").WithTags("Verification")
-            .RequireRateLimiting(RateLimits.Api)
+        routes.MapApiGroup("/api/verifications", "Verification")
             .MapPost("/", VerifyCoverage)
             .WithName(nameof(VerifyCoverage))
             .RequireRateLimiting(RateLimits.Lookup)

@@ -104,6 +104,24 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
         Assert.That(verifyResponses, Is.SupersetOf(new[] { "200", "400", "403" }));
     }
 
+    /// <summary>Every API operation is signed-in and rate-limited, so each documents 401, 403 and 429 (one group builder).</summary>
+    [Test]
+    public async Task OpenApiDocument_EveryApiOperationDocumentsTheProblemsEveryEndpointCanGive()
+    {
+        using var response = await Client(null).GetAsync("/openapi/v1.json");
+        var paths = (await response.ReadJson())["paths"]!.AsObject();
+
+        var missing = (from path in paths
+                       where path.Key.StartsWith("/api/", StringComparison.Ordinal)
+                       from operation in path.Value!.AsObject()
+                       let codes = operation.Value!["responses"]!.AsObject().Select(r => r.Key).ToList()
+                       where !new[] { "401", "403", "429" }.All(codes.Contains)
+                       select $"{operation.Key.ToUpperInvariant()} {path.Key}").ToList();
+
+        Assert.That(paths.Count(path => path.Key.StartsWith("/api/", StringComparison.Ordinal)), Is.GreaterThan(30));
+        Assert.That(missing, Is.Empty);
+    }
+
     [Test]
     public async Task UnknownRoute_Returns404Problem()
     {

@@ -59,6 +59,21 @@ public static class HttpRegistration
         context.Items.TryGetValue(typeof(RequestBodyLimit), out var kept) && kept is long bytes ? bytes
         : context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? MaxRequestBodyBytes;
 
+    /// <summary>
+    /// A group of API endpoints under <paramref name="prefix"/>: tagged for the OpenAPI document, on the per-caller request
+    /// budget, and documented to answer the problems every API endpoint can give (401, 403, 429).
+    /// </summary>
+    public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder routes, string prefix, string tag)
+    {
+        var group = routes.MapGroup(prefix);
+        group.WithTags(tag)
+            .RequireRateLimiting(RateLimits.Api)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return group;
+    }
+
     /// <summary>Paths answered for programs (problem details); everything else is a page for people (Swedish HTML).</summary>
     public static bool IsMachineFacing(PathString path) =>
         path.StartsWithSegments("/api") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
