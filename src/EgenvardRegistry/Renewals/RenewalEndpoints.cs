@@ -22,7 +22,7 @@ public static class RenewalEndpoints
                          $"within withinDays days ({RenewalRules.MinWithinDays}–{RenewalRules.MaxWithinDays}, default " +
                          $"{RenewalRules.DefaultWithinDays}; today in Europe/Stockholm), and those whose followUpOn has passed " +
                          "with no follow-up recorded. Soonest expiry first, then overdue follow-ups; each with the reminders " +
-                         $"already sent to the guardians and the open concerns. Paged by limit (1–{RenewalRules.MaxLimit}, default " +
+                         $"already sent to the guardians, the open concerns and the schools' open requests for the child. Paged by limit (1–{RenewalRules.MaxLimit}, default " +
                          $"{RenewalRules.DefaultLimit}) and offset (nextOffset of the previous page).");
         group.MapPost("/certificates/{id:guid}/follow-ups", RecordFollowUp)
             .WithName(nameof(RecordFollowUp))
