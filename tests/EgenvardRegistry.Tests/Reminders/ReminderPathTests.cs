@@ -163,7 +163,7 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
         await IssueOk(noEmail);
         var optedOut = await IssueExpiringIn(0, childPnr: "201304051236", guardianPnr: "199001011239");
         using (var contact = await Client(Tokens.Guardian("199001011239")).PutAsJsonAsync("/api/guardians/me/contact",
-            new { email = "anna@example.se", remindersEnabled = false }))
+            new { email = "sara.lind@example.se", remindersEnabled = false }))
         {
             Assert.That(contact.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         }
@@ -458,10 +458,15 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
         await Run();
 
         Assert.That(put.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await get.ReadJson()).ToJsonString(), Is.EqualTo("""{"email":"sara.ny@example.se","remindersEnabled":true}"""));
+        Assert.That((await get.ReadJson()).ToJsonString(), Is.EqualTo(
+            """{"email":"sara.ny@example.se","remindersEnabled":true,"emailSource":"guardian","emailSetAt":"2026-11-23T08:00:00\u002B00:00","suggestion":null}"""));
         Assert.That((await invalid.ReadJson()).ErrorFields(), Is.EqualTo(new[] { "email" }));
         Assert.That(stranger.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-        Assert.That(_smtp.Received.Skip(_seen).Single().RcptTo, Is.EqualTo(new[] { "sara.ny@example.se" }));
+        // The reminder goes to the new address; the notice of the change to the old one.
+        var mail = NewMail();
+        Assert.That(mail.Select(message => (message.Subject!.StartsWith("Egenvårdsintyget", StringComparison.Ordinal),
+                message.To.Mailboxes.Single().Address)),
+            Is.EquivalentTo(new[] { (true, "sara.ny@example.se"), (false, "sara.lind@example.se") }));
     }
 
     [Test]
