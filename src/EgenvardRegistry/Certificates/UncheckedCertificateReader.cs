@@ -40,10 +40,10 @@ public static class UncheckedCertificateReader
         {
             return [];
         }
-        await using var grid = await transaction.Connection!.QueryMultipleAsync(new CommandDefinition(
+        await using var reader = await transaction.Connection!.ExecuteReaderAsync(new CommandDefinition(
             Statements(column => dialect.InList(column, "Ids")), new { Ids = dialect.Ids(ids) }, transaction,
             cancellationToken: cancellationToken));
-        var byId = (await ReadAsync(grid)).ToDictionary(certificate => certificate.Id);
+        var byId = (await ReadAsync(reader, cancellationToken)).ToDictionary(certificate => certificate.Id);
         return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
     }
 
@@ -76,13 +76,20 @@ public static class UncheckedCertificateReader
         ORDER BY school_unit;
         """;
 
-    /// <summary>Reads the results of <see cref="Statements"/> into certificates, in no particular order.</summary>
-    public static async Task<IReadOnlyList<Certificate>> ReadAsync(SqlMapper.GridReader grid)
+    /// <summary>
+    /// Reads the results of <see cref="Statements"/> into certificates, in no particular order, and leaves the reader
+    /// at the results of the statement after them.
+    /// </summary>
+    public static async Task<IReadOnlyList<Certificate>> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
-        var rows = await grid.ReadAsync<CertificateRow>();
-        var guardians = (await grid.ReadAsync<GuardianRow>()).ToLookup(row => row.CertificateId);
-        var measures = (await grid.ReadAsync<MeasureRow>()).ToLookup(row => row.CertificateId);
-        var shares = (await grid.ReadAsync<ShareRow>()).ToLookup(row => row.CertificateId);
+        var rows = reader.Parse<CertificateRow>().ToList();
+        await reader.NextResultAsync(cancellationToken);
+        var guardians = reader.Parse<GuardianRow>().ToLookup(row => row.CertificateId);
+        await reader.NextResultAsync(cancellationToken);
+        var measures = reader.Parse<MeasureRow>().ToLookup(row => row.CertificateId);
+        await reader.NextResultAsync(cancellationToken);
+        var shares = reader.Parse<ShareRow>().ToLookup(row => row.CertificateId);
+        await reader.NextResultAsync(cancellationToken);
         return [.. rows.Select(row => new Certificate(
             row.Id,
             row.ChildId,

@@ -7,19 +7,59 @@ using EgenvardRegistry.Instructions;
 
 namespace EgenvardRegistry.Verification;
 
-public sealed class VerificationStore(IDbConnectionFactory db, IAuditCommit audit, TimeProvider time)
+public sealed class VerificationStore : IAsyncDisposable
 {
+    /// <summary>The child's certificates shared with the school unit.</summary>
+    private const string Shared = """
+        SELECT s.certificate_id
+        FROM children sch
+        JOIN certificates sc ON sc.child_id = sch.id
+        JOIN certificate_shares s ON s.certificate_id = sc.id
+        WHERE sch.personnummer = @Personnummer AND s.school_unit = @SchoolUnit
+        """;
+
+    /// <summary>
+    /// Everything a verification reads, as one command: the child, the shared certificates, the unit's instructed staff
+    /// for each, and the measures of the certificate each renewal replaced (whether staff must be instructed anew).
+    /// </summary>
+    private static readonly string ReadSql = $"""
+        SELECT id FROM children WHERE personnummer = @Personnummer;
+        {UncheckedCertificateReader.Statements(column => $"{column} IN ({Shared})")}
+        SELECT certificate_id, COUNT(*) AS staff
+        FROM current_staff_instructions
+        WHERE school_unit = @SchoolUnit AND certificate_id IN ({Shared})
+        GROUP BY certificate_id;
+        SELECT r.id AS certificate_id, m.code, m.description, m.performer, m.instructions, m.if_harm, m.if_changed
+        FROM certificates r
+        JOIN certificate_measures m ON m.certificate_id = r.replaces
+        WHERE r.id IN ({Shared})
+        ORDER BY m.position
+        """;
+
+    private readonly IAuditCommit _audit;
+    private readonly TimeProvider _time;
+    private readonly PreparedQuery _read;
+
+    public VerificationStore(IDbConnectionFactory db, IAuditCommit audit, TimeProvider time)
+    {
+        _audit = audit;
+        _time = time;
+        _read = PreparedQuery.For(db, ReadSql, "Personnummer", "SchoolUnit");
+    }
+
+    public ValueTask DisposeAsync() => _read.DisposeAsync();
+
     /// <summary>
     /// The check schools make before every dose, so the one on the hot path: everything it reads comes back from one
-    /// command (one round trip on PostgreSQL), and its audit event is committed on its own (SQLite: with the others
-    /// that arrived meanwhile, <see cref="SqliteGroupAuditCommit"/>) before the answer is returned. The read takes no
-    /// write lock; what it decides on is what the event records.
+    /// prepared command (one round trip on PostgreSQL), and its audit event is committed on its own (SQLite: with the
+    /// others that arrived meanwhile, <see cref="SqliteGroupAuditCommit"/>) before the answer is returned. The read
+    /// takes no write lock; what it decides on is what the event records.
     /// </summary>
     public async Task<VerificationOutcome> VerifyAsync(
         string personnummer, string measure, Caller caller, DateOnly today, CancellationToken cancellationToken)
     {
         var (childId, outcome) = await DecideAsync(personnummer, measure, caller.SchoolUnit!, today, cancellationToken);
-        await audit.CommitAsync([AuditEvent.By(caller, time.GetUtcNow(), AuditActions.Verification,
+        await _audit.CommitAsync([AuditEvent.By(caller, _time.GetUtcNow(), AuditActions.Verification,
             outcome.Reason, outcome.Certificate?.Id, childId)], cancellationToken);
         return outcome;
     }
@@ -27,33 +67,19 @@ public sealed class VerificationStore(IDbConnectionFactory db, IAuditCommit audi
     private async Task<(Guid? ChildId, VerificationOutcome Outcome)> DecideAsync(string personnummer, string measure,
         string schoolUnit, DateOnly today, CancellationToken cancellationToken)
     {
-        const string shared = """
-            SELECT s.certificate_id
-            FROM children sch
-            JOIN certificates sc ON sc.child_id = sch.id
-            JOIN certificate_shares s ON s.certificate_id = sc.id
-            WHERE sch.personnummer = @Personnummer AND s.school_unit = @SchoolUnit
-            """;
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await using var grid = await connection.QueryMultipleAsync(new CommandDefinition($"""
-            SELECT id FROM children WHERE personnummer = @Personnummer;
-            {UncheckedCertificateReader.Statements(column => $"{column} IN ({shared})")}
-            SELECT certificate_id, COUNT(*) AS staff
-            FROM current_staff_instructions
-            WHERE school_unit = @SchoolUnit AND certificate_id IN ({shared})
-            GROUP BY certificate_id;
-            SELECT r.id AS certificate_id, m.code, m.description, m.performer, m.instructions, m.if_harm, m.if_changed
-            FROM certificates r
-            JOIN certificate_measures m ON m.certificate_id = r.replaces
-            WHERE r.id IN ({shared})
-            ORDER BY m.position
-            """, new { Personnummer = personnummer, SchoolUnit = schoolUnit }, cancellationToken: cancellationToken));
-        var childId = await grid.ReadSingleOrDefaultAsync<Guid?>();
-        var certificates = await UncheckedCertificateReader.ReadAsync(grid);
-        var instructed = (await grid.ReadAsync<(Guid CertificateId, long Staff)>()).ToDictionary(row => row.CertificateId, row => (int)row.Staff);
-        // The measures of the certificate each renewal replaced, under the renewal's id.
-        var replacedMeasures = (await grid.ReadAsync<UncheckedCertificateReader.MeasureRow>())
-            .ToLookup(row => row.CertificateId, row => row.ToMeasure());
+        var (childId, certificates, instructed, replacedMeasures) = await _read.ReadAsync([personnummer, schoolUnit],
+            async reader =>
+            {
+                var child = reader.Parse<Guid>().Select(id => (Guid?)id).SingleOrDefault();
+                await reader.NextResultAsync(cancellationToken);
+                var shared = await UncheckedCertificateReader.ReadAsync(reader, cancellationToken);
+                var staff = reader.Parse<InstructedRow>().ToDictionary(row => row.CertificateId, row => (int)row.Staff);
+                await reader.NextResultAsync(cancellationToken);
+                // The measures of the certificate each renewal replaced, under the renewal's id.
+                var replaced = reader.Parse<UncheckedCertificateReader.MeasureRow>()
+                    .ToLookup(row => row.CertificateId, row => row.ToMeasure());
+                return (child, shared, staff, replaced);
+            }, cancellationToken);
 
         var outcome = Verifier.Decide(certificates, measure, today);
         if (outcome.Certificate is not { } certificate)
@@ -68,6 +94,12 @@ public sealed class VerificationStore(IDbConnectionFactory db, IAuditCommit audi
         });
     }
 
+    private sealed class InstructedRow
+    {
+        public Guid CertificateId { get; set; }
+        public long Staff { get; set; }
+    }
+
     /// <summary>
     /// Staff's answer to a check of <c>other</c> that needed confirmation: is the measure described on the certificate
     /// the one at hand? The check runs again, so the answer is about the certificates as they are now. When it no longer
@@ -78,14 +110,14 @@ public sealed class VerificationStore(IDbConnectionFactory db, IAuditCommit audi
         DateOnly today, CancellationToken cancellationToken)
     {
         var (childId, outcome) = await DecideAsync(personnummer, MeasureCatalogue.Other, caller.SchoolUnit!, today, cancellationToken);
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (!outcome.NeedsConfirmation || outcome.Certificate!.Id != certificateId)
         {
-            await audit.CommitAsync([AuditEvent.By(caller, now, AuditActions.Verification,
+            await _audit.CommitAsync([AuditEvent.By(caller, now, AuditActions.Verification,
                 outcome.Reason, outcome.Certificate?.Id, childId)], cancellationToken);
             return outcome;
         }
-        await audit.CommitAsync([AuditEvent.By(caller, now, AuditActions.VerificationConfirm,
+        await _audit.CommitAsync([AuditEvent.By(caller, now, AuditActions.VerificationConfirm,
             sameMeasure ? Confirmations.SameMeasure : Confirmations.OtherMeasure, certificateId, childId)], cancellationToken);
         return Verifier.Confirm(outcome, sameMeasure);
     }
