@@ -47,7 +47,15 @@ public sealed class LeaseCheck(IOptions<SmtpOptions> smtp) : IValidateOptions<Re
 {
     public ValidateOptionsResult Validate(string? name, ReminderOptions options)
     {
-        var relay = smtp.Value;
+        SmtpOptions relay;
+        try
+        {
+            relay = smtp.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            return ValidateOptionsResult.Skip; // the relay's own settings are wrong, and their check says how
+        }
         var worstBatch = TimeSpan.FromSeconds((double)options.BatchSize * relay.TimeoutSeconds);
         return relay.UsesRelay && worstBatch >= options.Lease
             ? ValidateOptionsResult.Fail(
