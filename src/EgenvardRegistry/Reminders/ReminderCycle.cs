@@ -42,14 +42,26 @@ public sealed partial class ReminderCycle(
         return counts;
     }
 
+    /// <summary>
+    /// Drains the outbox over <see cref="ReminderOptions.DispatchConcurrency"/> SMTP sessions at once, each claiming its
+    /// own batches (a claim never hands one row to two sessions) and sending them over its one connection.
+    /// </summary>
     public async Task<ReminderRunCounts> DrainAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var sessions = await Task.WhenAll(Enumerable.Range(0, settings.DispatchConcurrency)
+            .Select(_ => DrainOverOneSessionAsync(settings, cancellationToken)));
+        return new ReminderRunCounts(0, sessions.Sum(counts => counts.Sent), sessions.Sum(counts => counts.Retrying),
+            sessions.Sum(counts => counts.Failed));
+    }
+
+    private async Task<ReminderRunCounts> DrainOverOneSessionAsync(ReminderOptions settings, CancellationToken cancellationToken)
+    {
         var links = UnsubscribeLinks.From(settings);
         var relay = smtpOptions.Value;
         var sendTime = relay.UsesRelay ? TimeSpan.FromSeconds(relay.TimeoutSeconds) : TimeSpan.Zero;
         int sent = 0, retrying = 0, failed = 0;
-        // One batch for the whole run, so the SMTP sender sends every message over one connection.
+        // One batch for the whole session, so the SMTP sender sends every message over one connection.
         await using var mail = sender.StartBatch();
         for (var batch = 0; batch < MaxBatchesPerRun; batch++)
         {

@@ -120,6 +120,7 @@ public sealed class ReminderStore(IDbConnectionFactory db)
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int batchSize, TimeSpan lease, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        using var turn = await db.WaitToWriteAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ids = (await connection.QueryAsync<Guid>(new CommandDefinition($"""
@@ -198,6 +199,7 @@ public sealed class ReminderStore(IDbConnectionFactory db)
     /// </summary>
     public async Task ReleaseAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken)
     {
+        using var turn = await db.WaitToWriteAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE notifications
