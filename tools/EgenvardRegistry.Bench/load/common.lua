@@ -34,11 +34,15 @@ function setup(thread)
    bench.threads[#bench.threads + 1] = thread
 end
 
--- Non-2xx answers, counted per thread. wrk's own "errors.status" counts only 4xx and 5xx.
+-- Non-2xx answers, counted per thread (wrk's own "errors.status" counts only 4xx and 5xx). The first few are shown,
+-- status and body (an RFC 9457 problem, which never holds a personnummer), so a run with errors says what they were.
 failures = 0
 
-function bench.count(status)
-   if status < 200 or status > 299 then failures = failures + 1 end
+function bench.count(status, body)
+   if status < 200 or status > 299 then
+      failures = failures + 1
+      if failures <= 3 then io.write("NON2XX ", status, " ", (body or ""):sub(1, 300):gsub("\n", " "), "\n") end
+   end
 end
 
 -- A pause (ms) before each request of a connection: wrk has no fixed request rate (wrk2 is not in Debian), so a paced

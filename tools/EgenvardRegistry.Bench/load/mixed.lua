@@ -1,9 +1,11 @@
 -- wrk: the soak's mixed traffic, per 20 requests 14 verifications, 4 reads of a certificate (school), 1 issue and 1
 -- renewal (clinician of the bench care unit). A renewal replaces its certificate, so each thread renews its own share
--- of the bench certificates and then the renewals it got back, never one twice. Issued certificates are for new
--- children whose birth serials (900–999) the generator never uses.
+-- of the bench certificates and then the renewals it got back, never one twice; the warm-up and the run (two wrk
+-- processes) take disjoint shares (BENCH_SLICE of BENCH_SLICES). Issued certificates are for new children whose birth
+-- serials (900–999) the generator never uses.
 -- Environment: BENCH_LUA_DIR, BENCH_CHILDREN, BENCH_CERTIFICATES, BENCH_SCHOOL_TOKEN, BENCH_CLINICIAN_TOKEN,
--- BENCH_CARE_UNIT, BENCH_SCHOOL_UNIT, BENCH_TODAY, BENCH_UNTIL, BENCH_FOLLOW_UP, BENCH_DELAY_MS.
+-- BENCH_CARE_UNIT, BENCH_SCHOOL_UNIT, BENCH_TODAY, BENCH_UNTIL, BENCH_FOLLOW_UP, BENCH_DELAY_MS, BENCH_THREADS,
+-- BENCH_SLICE, BENCH_SLICES.
 dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
 
 local bodies = bench.verification_bodies()
@@ -48,11 +50,12 @@ end
 
 function init(args)
    local threads = tonumber(bench.env("BENCH_THREADS"))
+   local slice, slices = tonumber(bench.env("BENCH_SLICE", "0")), tonumber(bench.env("BENCH_SLICES", "1"))
    local n = 0
    for line in io.lines(bench.env("BENCH_CERTIFICATES")) do
       if line ~= "" then
          certificates[#certificates + 1] = line
-         if n % threads == thread_number then renewable[#renewable + 1] = line end
+         if n % (threads * slices) == slice * threads + thread_number then renewable[#renewable + 1] = line end
          n = n + 1
       end
    end
@@ -76,7 +79,7 @@ function request()
 end
 
 function response(status, headers, body)
-   bench.count(status)
+   bench.count(status, body)
    -- A renewal's answer names what it replaces: renew the new certificate next time round.
    if status == 201 and body:find('"replaces":"', 1, true) then
       local id = body:match('"id":"([0-9a-f%-]+)"')

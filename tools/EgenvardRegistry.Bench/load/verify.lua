@@ -20,5 +20,5 @@ function request()
 end
 
 function response(status, headers, body)
-   bench.count(status)
+   bench.count(status, body)
 end
