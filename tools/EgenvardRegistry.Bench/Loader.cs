@@ -61,7 +61,8 @@ public static class Loader
     /// </summary>
     private static async Task LoadPostgresAsync(string connectionString, DataPlan plan, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        // No command timeout: a COPY's foreign-key checks run when it completes, which takes minutes at a million rows.
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ToString());
         await connection.OpenAsync(cancellationToken);
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
         {

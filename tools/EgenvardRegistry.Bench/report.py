@@ -45,7 +45,7 @@ class Table:
             "figure": figure,
             "measured": measured,
             "peer": peer or "–",
-            "ratio": "–" if ratio is None else f"{ratio:.2f}",
+            "ratio": "–" if ratio is None else f"{ratio:.3f}",
             "goal": goal or "–",
             "holds": "–" if holds is None else ("yes" if holds else "no"),
         })
