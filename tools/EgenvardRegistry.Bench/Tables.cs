@@ -43,10 +43,12 @@ public static class Tables
             plan => plan.Children().Select(child => Row(child.Id, child.Personnummer, child.Name, child.CreatedAt))),
         new("guardians", Columns(("id", ColumnType.Uuid), ("personnummer", ColumnType.Text), ("name", ColumnType.Text),
                 ("email", ColumnType.Text), ("reminders_enabled", ColumnType.Boolean), ("created_at", ColumnType.Instant),
-                ("updated_at", ColumnType.Instant)),
+                ("updated_at", ColumnType.Instant), ("email_source", ColumnType.Text), ("email_set_at", ColumnType.Instant)),
+            // Every address as a clinician entered it on the certificate.
             plan => plan.Children().SelectMany(child => child.Guardians.Select(guardian => Row(
                 guardian.Id, guardian.Personnummer, guardian.Name, guardian.Email, guardian.RemindersEnabled,
-                child.CreatedAt, child.CreatedAt)))),
+                child.CreatedAt, child.CreatedAt, guardian.Email is null ? null : "clinician",
+                guardian.Email is null ? null : child.CreatedAt)))),
         new("certificates", Columns(("id", ColumnType.Uuid), ("child_id", ColumnType.Uuid), ("child_name", ColumnType.Text),
                 ("status", ColumnType.Text), ("version", ColumnType.Number), ("valid_from", ColumnType.Date),
                 ("valid_until", ColumnType.Date), ("follow_up_on", ColumnType.Date), ("instruction_given_by", ColumnType.Text),
