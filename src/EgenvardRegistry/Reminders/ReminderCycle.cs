@@ -2,6 +2,7 @@ using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
+using EgenvardRegistry.Infrastructure.Telemetry;
 using EgenvardRegistry.Requests;
 using EgenvardRegistry.Shares;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,7 @@ public sealed partial class ReminderCycle(
     IOptions<RequestOptions> requestOptions,
     IOptions<SmtpOptions> smtpOptions,
     TimeProvider time,
+    RegistryMetrics metrics,
     ILogger<ReminderCycle> log) : IReminderCycle
 {
     private const int MaxBatchesPerRun = 200;
@@ -37,6 +39,7 @@ public sealed partial class ReminderCycle(
         var settings = options.Value;
         var today = time.TodayInStockholm();
         var queued = await store.ScanAsync(ReminderRules.Bands(today, settings.Thresholds()), today, time.GetUtcNow(), cancellationToken);
+        metrics.RemindersQueued(queued);
         var counts = await DrainAsync(cancellationToken) with { Queued = queued };
         LogRun(counts.Queued, counts.Sent, counts.Retrying, counts.Failed);
         return counts;
@@ -68,7 +71,9 @@ public sealed partial class ReminderCycle(
                     LogReleased(claimed.Count - i);
                     break;
                 }
-                switch (await DeliverAsync(mail, message, settings, links, cancellationToken))
+                var status = await DeliverAsync(mail, message, settings, links, cancellationToken);
+                metrics.Dispatched(message.Kind, status);
+                switch (status)
                 {
                     case NotificationStatus.Sent:
                         sent++;
