@@ -36,9 +36,10 @@ public sealed class OtlpExportTests(Engine engine) : IntegrationTest(engine)
     [OneTimeTearDown]
     public async Task StopHost()
     {
-        await _app.DisposeAsync(); // its last export goes out while the receiver still listens
-        await _database.DisposeAsync();
-        await _receiver.DisposeAsync();
+        // The host's last export goes out while the receiver still listens. Each is null when the set-up failed before it.
+        await (_app?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
+        await (_receiver?.DisposeAsync() ?? ValueTask.CompletedTask);
     }
 
     protected override Task<RegistryApp> HostAsync() => Task.FromResult(_app);

@@ -37,6 +37,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
             EnvironmentName = "Testing",
             ApplicationName = "EgenvardRegistry.Tests.OtlpReceiver",
             ContentRootPath = AppContext.BaseDirectory,
+            // No file watcher: inotify instances are few and shared by every test run on the machine.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
         });
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
