@@ -2,6 +2,7 @@ using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
+using EgenvardRegistry.Infrastructure.Telemetry;
 using EgenvardRegistry.Requests;
 using EgenvardRegistry.Shares;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed partial class ReminderCycle(
     IOptions<RequestOptions> requestOptions,
     IOptions<SmtpOptions> smtpOptions,
     TimeProvider time,
+    RegistryMetrics metrics,
     ILogger<ReminderCycle> log) : IReminderCycle
 {
     private const int MaxBatchesPerRun = 200;
@@ -38,6 +40,7 @@ public sealed partial class ReminderCycle(
         var settings = options.Value;
         var today = time.TodayInStockholm();
         var queued = await store.ScanAsync(ReminderRules.Bands(today, settings.Thresholds()), today, time.GetUtcNow(), cancellationToken);
+        metrics.RemindersQueued(queued);
         var counts = await DrainAsync(cancellationToken) with { Queued = queued };
         LogRun(counts.Queued, counts.Sent, counts.Retrying, counts.Failed);
         return counts;
@@ -85,6 +88,7 @@ public sealed partial class ReminderCycle(
                         break;
                     }
                     var outcome = await DeliverAsync(mail, message, settings, links, cancellationToken);
+                    metrics.Dispatched(message.Kind, outcome.Status);
                     outcomes.Add(outcome);
                     sent += outcome.Status == NotificationStatus.Sent ? 1 : 0;
                     retrying += outcome.Status == NotificationStatus.Pending ? 1 : 0;
