@@ -16,13 +16,16 @@ namespace EgenvardRegistry.Reminders;
 /// <remarks>
 /// The one window in which a guardian can get a message twice: the mail server accepted it, and the process died
 /// before the row was marked sent. The row's lease then runs out and it is sent again, with the same Message-ID.
-/// That window covers only the rows in flight, never the outbox as a whole.
+/// That window covers only the rows in flight, never the outbox as a whole. A message is handed to the mail server only
+/// while its claim has a whole SMTP time-out left, so a live dispatcher never sends a row another has taken over; and
+/// once the server has taken a message, its row is marked sent even if the run is being cancelled.
 /// </remarks>
 public sealed partial class ReminderCycle(
     ReminderStore store,
     IEmailSender sender,
     IOptions<ReminderOptions> options,
     IOptions<RequestOptions> requestOptions,
+    IOptions<SmtpOptions> smtpOptions,
     TimeProvider time,
     ILogger<ReminderCycle> log) : IReminderCycle
 {
@@ -42,18 +45,28 @@ public sealed partial class ReminderCycle(
     {
         var settings = options.Value;
         var links = UnsubscribeLinks.From(settings);
+        var relay = smtpOptions.Value;
+        var sendTime = relay.UsesRelay ? TimeSpan.FromSeconds(relay.TimeoutSeconds) : TimeSpan.Zero;
         int sent = 0, retrying = 0, failed = 0;
         // One batch for the whole run, so the SMTP sender sends every message over one connection.
         await using var mail = sender.StartBatch();
         for (var batch = 0; batch < MaxBatchesPerRun; batch++)
         {
-            var claimed = await store.ClaimAsync(settings.BatchSize, time.GetUtcNow(), cancellationToken);
+            var claimed = await store.ClaimAsync(settings.BatchSize, settings.Lease, time.GetUtcNow(), cancellationToken);
             if (claimed.Count == 0)
             {
                 break;
             }
-            foreach (var message in claimed)
+            for (var i = 0; i < claimed.Count; i++)
             {
+                var message = claimed[i];
+                if (time.GetUtcNow() + sendTime >= message.LeaseUntil)
+                {
+                    // The mail server could still be busy with it when the lease ends and another node takes the row.
+                    await store.ReleaseAsync(claimed.Skip(i), cancellationToken);
+                    LogReleased(claimed.Count - i);
+                    break;
+                }
                 switch (await DeliverAsync(mail, message, settings, links, cancellationToken))
                 {
                     case NotificationStatus.Sent:
@@ -126,7 +139,11 @@ public sealed partial class ReminderCycle(
         try
         {
             await mail.SendAsync(email, cancellationToken);
-            await store.MarkSentAsync(message, time.GetUtcNow(), cancellationToken);
+            // The server has it: record that even if the run is being cancelled, or the row would go out again.
+            if (!await store.MarkSentAsync(message, time.GetUtcNow(), CancellationToken.None))
+            {
+                LogLeaseLost(message.Id);
+            }
             return NotificationStatus.Sent;
         }
         catch (EmailSendException failure) when (failure.IsTransient && message.Attempts < settings.MaxAttempts)
@@ -174,6 +191,12 @@ public sealed partial class ReminderCycle(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reminder run: {Queued} queued, {Sent} sent, {Retrying} to retry, {Failed} failed")]
     private partial void LogRun(int queued, int sent, int retrying, int failed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} claimed notifications went back to the outbox: too little of their lease was left to send them")]
+    private partial void LogReleased(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} was sent after its lease ran out; another dispatcher may send it too")]
+    private partial void LogLeaseLost(Guid notificationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Notification {NotificationId} failed on attempt {Attempt}; next attempt at {NextAttempt}")]
     private partial void LogRetry(Guid notificationId, int attempt, DateTimeOffset nextAttempt);

@@ -90,11 +90,15 @@ public static class ReminderEndpoints
         };
     }
 
+    /// <summary>
+    /// Runs on the application's stopping token, not the request's: a client that goes away after the mail server took a
+    /// message must not leave its row unmarked, to be sent again.
+    /// </summary>
     public static async Task<Ok<ReminderRunCounts>> RunReminders(
-        Caller caller, IReminderCycle cycle, ReminderAdminStore store, CancellationToken cancellationToken)
+        Caller caller, IReminderCycle cycle, ReminderAdminStore store, IHostApplicationLifetime lifetime)
     {
-        var counts = await cycle.RunAsync(cancellationToken);
-        await store.AuditRunAsync(caller, cancellationToken);
+        var counts = await cycle.RunAsync(lifetime.ApplicationStopping);
+        await store.AuditRunAsync(caller, lifetime.ApplicationStopping);
         return TypedResults.Ok(counts);
     }
 }

@@ -40,9 +40,18 @@ public sealed class ReminderOptions : IValidatableObject
 
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromHours(8);
 
-    /// <summary>Rows one dispatcher claims at a time.</summary>
+    /// <summary>
+    /// Rows one dispatcher claims at a time. Each may take up to <c>Smtp:TimeoutSeconds</c>, so with a relay the batch
+    /// must fit in <see cref="Lease"/> (checked at start): 20 × 30 s is 10 minutes of the default 15.
+    /// </summary>
     [Range(1, 1000)]
-    public int BatchSize { get; set; } = 50;
+    public int BatchSize { get; set; } = 20;
+
+    /// <summary>
+    /// How long a claim on a batch holds before another dispatcher may take its rows (a node that died mid-send). A
+    /// message is only handed to the mail server while the claim still has a whole SMTP time-out to run.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Signs the one-click unsubscribe links in e-mails: at least 32 bytes of UTF-8, the same on every node.</summary>
     public string LinkSigningKey { get; set; } = "";
@@ -82,6 +91,11 @@ public sealed class ReminderOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 "Reminders:FirstRetryDelay must be positive and Reminders:MaxRetryDelay at least as long.", [nameof(FirstRetryDelay)]);
+        }
+        if (Lease < TimeSpan.FromSeconds(1) || Lease > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult(
+                $"Reminders:Lease must be between 00:00:01 and 1.00:00:00, not '{Lease}'.", [nameof(Lease)]);
         }
         if (System.Text.Encoding.UTF8.GetByteCount(LinkSigningKey) < 32)
         {

@@ -1,3 +1,4 @@
+using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Infrastructure.Scheduling;
 using Microsoft.Extensions.Options;
 
@@ -12,6 +13,7 @@ public static class ReminderRegistration
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReminderOptions>, PublicBaseUrlCheck>();
+        services.AddSingleton<IValidateOptions<ReminderOptions>, LeaseCheck>();
         services.AddSingleton<ReminderStore>();
         services.AddSingleton<ReminderAdminStore>();
         services.AddSingleton<ReminderCycle>();
@@ -34,4 +36,24 @@ public sealed class PublicBaseUrlCheck(IHostEnvironment environment) : IValidate
                 $"Reminders:PublicBaseUrl is '{options.PublicBaseUrl}', a local address: set it to the service's public address " +
                 "(links in e-mails and the QR codes on printed certificates use it).")
             : ValidateOptionsResult.Success;
+}
+
+/// <summary>
+/// A claimed batch must be sendable within its lease even when every message waits out the whole SMTP time-out;
+/// otherwise the lease runs out mid-batch, another node takes the rest, and guardians get the same e-mail twice.
+/// Only with a relay: writing to the pickup folder does not wait on anyone.
+/// </summary>
+public sealed class LeaseCheck(IOptions<SmtpOptions> smtp) : IValidateOptions<ReminderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReminderOptions options)
+    {
+        var relay = smtp.Value;
+        var worstBatch = TimeSpan.FromSeconds((double)options.BatchSize * relay.TimeoutSeconds);
+        return relay.UsesRelay && worstBatch >= options.Lease
+            ? ValidateOptionsResult.Fail(
+                $"Reminders:BatchSize ({options.BatchSize}) × Smtp:TimeoutSeconds ({relay.TimeoutSeconds}) is {worstBatch}, " +
+                $"not shorter than Reminders:Lease ({options.Lease}): a slow relay would outlast the claim and messages would " +
+                "be sent twice. Lower the batch size or the time-out, or lengthen the lease.")
+            : ValidateOptionsResult.Success;
+    }
 }

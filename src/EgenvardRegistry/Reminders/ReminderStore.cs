@@ -71,9 +71,6 @@ public sealed class OutboxMessage
 /// </summary>
 public sealed class ReminderStore(IDbConnectionFactory db)
 {
-    /// <summary>How long a claim holds before another dispatcher may take the row (a node that died mid-send).</summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromMinutes(15);
-
     private const string SystemActor = "reminder-dispatcher";
 
     /// <returns>How many notifications were queued now.</returns>
@@ -108,8 +105,12 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             """, parameters, cancellationToken: cancellationToken));
     }
 
-    /// <summary>Claims up to <paramref name="batchSize"/> due rows (and rows whose lease ran out) for this dispatcher.</summary>
-    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int batchSize, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims up to <paramref name="batchSize"/> due rows (and rows whose lease ran out) for this dispatcher, each until
+    /// <paramref name="now"/> + <paramref name="lease"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int batchSize, TimeSpan lease, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -123,7 +124,7 @@ public sealed class ReminderStore(IDbConnectionFactory db)
                 LIMIT @BatchSize
                 {db.Dialect.SkipLockedSql})
             RETURNING id
-            """, new { Now = now, LeaseUntil = now + Lease, BatchSize = batchSize }, transaction, cancellationToken: cancellationToken)))
+            """, new { Now = now, LeaseUntil = now + lease, BatchSize = batchSize }, transaction, cancellationToken: cancellationToken)))
             .ToList();
         // A reminder reads its certificate and guardian, a request its request and recipient, a withdrawal notice its
         // consent event, the certificate that names and the unit: the joins of the other kinds find nothing.
@@ -179,6 +180,20 @@ public sealed class ReminderStore(IDbConnectionFactory db)
 
     public Task<bool> CancelAsync(OutboxMessage message, DateTimeOffset now, string reason, CancellationToken cancellationToken) =>
         FinishAsync(message, now, NotificationStatus.Cancelled, null, reason, cancellationToken);
+
+    /// <summary>
+    /// Gives claimed rows that were not sent back to the outbox, due at once, as if never claimed (the attempt the claim
+    /// counted is taken back): the lease was too short to send them safely. A row already taken over is left alone.
+    /// </summary>
+    public async Task ReleaseAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken)
+    {
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("""
+            UPDATE notifications
+            SET status = 'pending', lease_until = NULL, attempts = attempts - 1
+            WHERE id = @Id AND status = 'sending' AND lease_until = @LeaseUntil
+            """, messages.Select(message => new { message.Id, message.LeaseUntil }), cancellationToken: cancellationToken));
+    }
 
     /// <returns>False when the row was no longer this dispatcher's (its lease ran out and another took it).</returns>
     private Task<bool> FinishAsync(OutboxMessage message, DateTimeOffset now, string status, DateTimeOffset? nextAttempt,

@@ -120,6 +120,12 @@ public sealed class FaultySmtpServer : IAsyncDisposable
 
     public IReadOnlyList<RecordedMessage> Received => [.. _received];
 
+    /// <summary>
+    /// Runs after a message is recorded as received and before the server answers 250 for it: a test's way to act at
+    /// the moment the mail server has taken a message (move the clock, cancel the client, let another node claim rows).
+    /// </summary>
+    public Func<RecordedMessage, Task>? OnAccepted { get; set; }
+
     /// <summary>Messages taken whole and then refused at the end of DATA (451, 554), as the client sent them.</summary>
     public IReadOnlyList<RecordedMessage> Refused => [.. _refused];
 
@@ -184,7 +190,7 @@ public sealed class FaultySmtpServer : IAsyncDisposable
                 _ => Task.FromResult(true),
             };
 
-        public Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
+        public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer,
             CancellationToken cancellationToken)
         {
             var message = new RecordedMessage(
@@ -193,14 +199,18 @@ public sealed class FaultySmtpServer : IAsyncDisposable
             {
                 case SmtpFault.Reject451AtEndOfData:
                     server._refused.Enqueue(message);
-                    return Task.FromResult(new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 Error: queue file write error"));
+                    return new SmtpResponse(SmtpReplyCode.Aborted, "4.3.0 Error: queue file write error");
                 case SmtpFault.Reject554AtEndOfData:
                     server._refused.Enqueue(message);
                     var to = string.Join(", ", transaction.To.Select(mailbox => mailbox.AsAddress()));
-                    return Task.FromResult(new SmtpResponse(SmtpReplyCode.TransactionFailed, $"5.7.1 Message to <{to}> rejected as spam"));
+                    return new SmtpResponse(SmtpReplyCode.TransactionFailed, $"5.7.1 Message to <{to}> rejected as spam");
                 default:
                     server._received.Enqueue(message);
-                    return Task.FromResult(SmtpResponse.Ok);
+                    if (server.OnAccepted is { } accepted)
+                    {
+                        await accepted(message);
+                    }
+                    return SmtpResponse.Ok;
             }
         }
 

@@ -25,12 +25,55 @@ public sealed class ConfigurationTests
     [TestCase("DataProtection:CertificatePassword", "a-password", "DataProtection:CertificatePassword is set without")]
     [TestCase("Requests:ExpireAfterDays", "0", "Requests:ExpireAfterDays must be a whole number of days from 1 to 365")]
     [TestCase("Requests:ExpireAfterDays", "366", "Requests:ExpireAfterDays")]
+    [TestCase("Reminders:Lease", "00:00:00", "Reminders:Lease must be between")]
     public async Task Start_WithABadSetting_FailsNamingIt(string key, string value, string named)
     {
         await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);
         await using var app = new RegistryApp(database, new Dictionary<string, string?> { [key] = value });
 
         Assert.That(() => app.Server, Throws.InstanceOf<OptionsValidationException>().With.Message.Contains(named));
+    }
+
+    [TestCase("50", "30", "00:15:00", false)]
+    [TestCase("20", "30", "00:10:00", false)]
+    [TestCase("20", "30", "00:15:00", true)]
+    [TestCase("50", "30", "00:30:00", true)]
+    [TestCase("5", "2", "00:00:11", true)]
+    public async Task Relay_ABatchOfTimeOutsMustFitInTheLease(string batchSize, string timeoutSeconds, string lease, bool starts)
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using var app = new RegistryApp(database, new Dictionary<string, string?>
+        {
+            ["Smtp:Host"] = "127.0.0.1",
+            ["Smtp:From"] = "Egenvårdsregistret <noreply@egenvard.test>",
+            ["Smtp:TimeoutSeconds"] = timeoutSeconds,
+            ["Reminders:BatchSize"] = batchSize,
+            ["Reminders:Lease"] = lease,
+        });
+
+        if (starts)
+        {
+            Assert.That(() => app.Server, Throws.Nothing);
+        }
+        else
+        {
+            Assert.That(() => app.Server, Throws.InstanceOf<OptionsValidationException>()
+                .With.Message.Contains($"Reminders:BatchSize ({batchSize}) × Smtp:TimeoutSeconds ({timeoutSeconds})")
+                .And.Message.Contains("Reminders:Lease"));
+        }
+    }
+
+    [Test]
+    public async Task PickupFolder_HasNoBatchToFitInTheLease()
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);
+        await using var app = new RegistryApp(database, new Dictionary<string, string?>
+        {
+            ["Reminders:BatchSize"] = "1000",
+            ["Reminders:Lease"] = "00:00:10",
+        });
+
+        Assert.That(() => app.Server, Throws.Nothing);
     }
 
     [Test]

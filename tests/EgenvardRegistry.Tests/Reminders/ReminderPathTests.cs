@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Dapper;
 using EgenvardRegistry.Reminders;
 using EgenvardRegistry.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using MimeKit;
 
 namespace EgenvardRegistry.Tests.Reminders;
@@ -41,6 +43,11 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
 
     [SetUp]
     public void ForgetEarlierMail() => _seen = _smtp.Received.Count;
+
+    [TearDown]
+    public void StopActingOnMail() => _smtp.OnAccepted = null;
+
+    private TimeSpan Lease => App.Services.GetRequiredService<IOptions<ReminderOptions>>().Value.Lease;
 
     protected override Task<RegistryApp> HostAsync() => Task.FromResult(_app);
 
@@ -288,10 +295,10 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
         var store = App.Services.GetRequiredService<ReminderStore>();
         var bands = ReminderRules.Bands(Clock.Today, new ReminderOptions().Thresholds());
         await store.ScanAsync(bands, Clock.Today, Clock.GetUtcNow(), CancellationToken.None);
-        var claimed = await store.ClaimAsync(10, Clock.GetUtcNow(), CancellationToken.None); // and then it dies
+        var claimed = await store.ClaimAsync(10, Lease, Clock.GetUtcNow(), CancellationToken.None); // and then it dies
 
         var whileLeased = Counts(await Run());
-        Clock.Advance(ReminderStore.Lease + TimeSpan.FromMinutes(1));
+        Clock.Advance(Lease + TimeSpan.FromMinutes(1));
         var afterLease = Counts(await Run());
 
         Assert.That(claimed, Has.Count.EqualTo(1));
@@ -299,6 +306,72 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
         Assert.That(afterLease, Is.EqualTo((0, 1, 0, 0)));
         Assert.That(NewMail(), Has.Count.EqualTo(1));
         Assert.That((await Outbox()).Single().Attempts, Is.EqualTo(2), "the dead dispatcher's claim counts as an attempt");
+    }
+
+    [Test]
+    public async Task ClaimWithTooLittleLeaseLeft_GoesBackToTheOutbox_SoNoOtherNodeCanTakeARowStillBeingSent()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await IssueExpiringIn(14, measure: MeasureNumber(i));
+        }
+        var store = App.Services.GetRequiredService<ReminderStore>();
+        var tookOver = new List<Guid>();
+        var accepted = 0;
+        _smtp.OnAccepted = async _ =>
+        {
+            switch (++accepted)
+            {
+                case 2:
+                    // The node stalls after the second message (a pause, a slow database): 3 s of the 15-minute lease are
+                    // left, less than the 5-second SMTP time-out the third message could take.
+                    Clock.Advance(Lease - TimeSpan.FromSeconds(3));
+                    break;
+                case 3:
+                    // While the mail server takes the third message, the first claim runs out and another node looks.
+                    Clock.Advance(TimeSpan.FromSeconds(5));
+                    tookOver.AddRange((await store.ClaimAsync(10, Lease, Clock.GetUtcNow(), CancellationToken.None)).Select(m => m.Id));
+                    break;
+            }
+        };
+
+        var first = Counts(await Run());
+        _smtp.OnAccepted = null;
+        Clock.Advance(Lease + TimeSpan.FromMinutes(1));
+        var later = Counts(await Run());
+
+        // The three rows left went back to the outbox and came round in a fresh claim of the same run, without counting
+        // as a second attempt; the other node found nothing to take over, so nothing went out twice.
+        Assert.That(tookOver, Is.Empty);
+        Assert.That(first, Is.EqualTo((5, 5, 0, 0)));
+        Assert.That(later, Is.EqualTo((0, 0, 0, 0)));
+        var mail = NewMail();
+        Assert.That(mail, Has.Count.EqualTo(5));
+        Assert.That(mail.Select(message => message.MessageId), Is.Unique);
+        Assert.That((await Outbox()).Select(row => (row.Status, row.Attempts)), Is.All.EqualTo(("sent", 1)));
+    }
+
+    [Test]
+    public async Task AdminWhoGoesAwayAfterTheMailServerTookTheMessage_LeavesItMarkedSent_NotSentAgain()
+    {
+        await IssueExpiringIn(14);
+        using var disconnect = new CancellationTokenSource();
+        _smtp.OnAccepted = async _ =>
+        {
+            await disconnect.CancelAsync(); // the admin's browser is closed while the mail server says 250
+            await Task.Delay(300);
+        };
+
+        Assert.That(async () => await Client(Tokens.Admin()).PostAsync("/api/admin/reminders/run", null, disconnect.Token),
+            Throws.InstanceOf<OperationCanceledException>());
+        var row = await Eventually.Until(async () => (await Outbox()).Single(), r => r.Status != "sending", "the row to settle");
+        _smtp.OnAccepted = null;
+        Clock.Advance(Lease + TimeSpan.FromHours(9)); // past the lease and any back-off
+        var again = Counts(await Run());
+
+        Assert.That(row.Status, Is.EqualTo("sent"));
+        Assert.That(again, Is.EqualTo((0, 0, 0, 0)));
+        Assert.That(NewMail(), Has.Count.EqualTo(1));
     }
 
     [Test]

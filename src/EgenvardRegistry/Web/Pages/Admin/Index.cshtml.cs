@@ -12,7 +12,8 @@ namespace EgenvardRegistry.Web.Pages.Admin;
 /// searched by certificate id or, in a POST body so it never reaches a URL, by the child's personnummer.
 /// </summary>
 [EnableRateLimiting(RateLimits.LookupPosts)]
-public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycle, AuditStore audit, TimeProvider time)
+public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycle, AuditStore audit,
+    IHostApplicationLifetime lifetime, TimeProvider time)
     : RegistryPageModel(time)
 {
     public const int ListLength = 100;
@@ -70,10 +71,11 @@ public sealed class IndexModel(ReminderAdminStore reminders, IReminderCycle cycl
         return Page();
     }
 
+    /// <summary>On the application's stopping token, as <c>POST /api/admin/reminders/run</c>, not the request's.</summary>
     public async Task<IActionResult> OnPostRunAsync(CancellationToken cancellationToken)
     {
-        RunCounts = await cycle.RunAsync(cancellationToken);
-        await reminders.AuditRunAsync(Caller, cancellationToken);
+        RunCounts = await cycle.RunAsync(lifetime.ApplicationStopping);
+        await reminders.AuditRunAsync(Caller, lifetime.ApplicationStopping);
         await LoadOutboxAsync(cancellationToken);
         return Page();
     }
