@@ -23,7 +23,7 @@ public static class DatabaseRegistration
             return options.ParseProvider() switch
             {
                 DatabaseProvider.Postgres => new PostgresConnectionFactory(
-                    new NpgsqlDataSourceBuilder(options.ConnectionString)
+                    new NpgsqlDataSourceBuilder(options.PostgresConnectionString())
                         .UseLoggerFactory(provider.GetRequiredService<ILoggerFactory>())
                         .Build()),
                 _ => new SqliteConnectionFactory(
@@ -31,7 +31,8 @@ public static class DatabaseRegistration
             };
         });
         services.AddSingleton<MigrationRunner>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        // A database that does not answer is unhealthy within seconds, not after a connect time-out of its own.
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         return services;
     }
 }
