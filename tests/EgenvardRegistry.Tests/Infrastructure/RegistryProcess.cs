@@ -34,10 +34,13 @@ public sealed class RegistryProcess : IAsyncDisposable
     public string Output => string.Join('\n', _output);
 
     /// <summary>Settings every drill's service gets: the tests' token and link keys, no rate limit, a public address.</summary>
-    public static Dictionary<string, string> BaseSettings(TestDatabase database, string folder) => new()
+    public static Dictionary<string, string> BaseSettings(TestDatabase database, string folder) =>
+        BaseSettings(database.Provider, database.ConnectionString, folder);
+
+    public static Dictionary<string, string> BaseSettings(string provider, string connectionString, string folder) => new()
     {
-        ["Database:Provider"] = database.Provider,
-        ["ConnectionStrings:Registry"] = database.ConnectionString,
+        ["Database:Provider"] = provider,
+        ["ConnectionStrings:Registry"] = connectionString,
         ["Auth:SigningKey"] = RegistryApp.Auth.SigningKey!,
         ["Auth:Issuer"] = RegistryApp.Auth.Issuer!,
         ["Auth:Audience"] = RegistryApp.Auth.Audience!,
