@@ -53,6 +53,15 @@ public sealed class OutboxDrills(Engine engine) : Drill(engine)
         Assert.That(async () => await run, Throws.InstanceOf<HttpRequestException>(), "the run died with the process");
 
         var atKill = await Outbox(database);
+        // A message whose last byte was sent before the kill may still be on its way into the Maildir.
+        var settled = smtp.Count;
+        await Until(async () =>
+        {
+            await Task.Delay(200);
+            var (before, now) = (settled, smtp.Count);
+            settled = now;
+            return before == now;
+        }, same => same, TimeSpan.FromSeconds(5), "the mail server to finish what it had");
         var deliveredAtKill = smtp.MessageIds().ToHashSet();
         var inFlight = atKill.Where(row => row.Status == "sending").ToList();
         Assert.That(atKill, Has.Count.EqualTo(2 * certificates), "the scan queued one message per certificate and guardian");

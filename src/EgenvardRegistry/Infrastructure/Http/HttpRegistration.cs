@@ -62,7 +62,8 @@ public static class HttpRegistration
 
     /// <summary>
     /// A group of API endpoints under <paramref name="prefix"/>: tagged for the OpenAPI document, on the per-caller request
-    /// budget, and documented to answer the problems every API endpoint can give (401, 403, 429).
+    /// budget, and documented to answer the problems every API endpoint can give (401, 403, 429, and 503 while the database
+    /// is unavailable).
     /// </summary>
     public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder routes, string prefix, string tag)
     {
@@ -71,7 +72,8 @@ public static class HttpRegistration
             .RequireRateLimiting(RateLimits.Api)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
