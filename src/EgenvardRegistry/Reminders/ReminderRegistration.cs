@@ -47,7 +47,16 @@ public sealed class LeaseCheck(IOptions<SmtpOptions> smtp) : IValidateOptions<Re
 {
     public ValidateOptionsResult Validate(string? name, ReminderOptions options)
     {
-        var relay = smtp.Value;
+        SmtpOptions relay;
+        try
+        {
+            relay = smtp.Value;
+        }
+        catch (OptionsValidationException)
+        {
+            // The mail settings are wrong themselves, and their own check says which; one error at start, not two.
+            return ValidateOptionsResult.Skip;
+        }
         var worstBatch = TimeSpan.FromSeconds((double)options.BatchSize * relay.TimeoutSeconds);
         return relay.UsesRelay && worstBatch >= options.Lease
             ? ValidateOptionsResult.Fail(
