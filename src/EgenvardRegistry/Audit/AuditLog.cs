@@ -101,6 +101,27 @@ public static class AuditActions
     /// </summary>
     public const string ShareWithdrawnSend = "share.withdrawn-send";
 
+    /// <summary>A guardian read their e-mail address, where it came from, any suggestion from care and the reminder setting.</summary>
+    public const string GuardianContactRead = "guardian.contact-read";
+
+    /// <summary>A guardian changed their e-mail address or the reminder setting (outcome not-found: no certificate names them).</summary>
+    public const string GuardianContactChange = "guardian.contact-change";
+
+    /// <summary>
+    /// A clinician's entry of a guardian's address on a certificate changed something: it replaced an address that came
+    /// from care (outcome replaced) or was kept as a suggestion beside the guardian's own (outcome suggested).
+    /// </summary>
+    public const string GuardianEmailByCare = "guardian.email-by-care";
+
+    /// <summary>A guardian took the address care suggested as their own (conflict: the suggestion was gone or another).</summary>
+    public const string GuardianSuggestionAccept = "guardian.email-suggestion-accept";
+
+    /// <summary>A guardian dismissed the address care suggested (conflict: the suggestion was gone or another).</summary>
+    public const string GuardianSuggestionDismiss = "guardian.email-suggestion-dismiss";
+
+    /// <summary>The dispatcher told a guardian's old address that the address changed (outcome: the notification's new status).</summary>
+    public const string GuardianEmailChangedSend = "guardian.email-changed-send";
+
     /// <summary>A role that may not use the endpoint at all tried it on a certificate (always outcome denied).</summary>
     public const string ForbiddenAttempt = "access.forbidden";
 
@@ -111,13 +132,14 @@ public static class AuditActions
     public static readonly IReadOnlyList<string> Reads =
         [CertificateRead, CertificateSearch, CertificateSearchCareRelationship, Verification, VerificationConfirm, SchoolList, GuardianList, AuditRead, AuditSearch, GuardianAccessLog,
             ForbiddenAttempt, NotificationsRead, InstructionList, ConcernRead, ConcernWorklist, RenewalWorklist, FollowUpRead,
-            UnitSearch, ShareList, RequestList, RequestSearch, RequestRead];
+            UnitSearch, ShareList, RequestList, RequestSearch, RequestRead, GuardianContactRead];
 
     public static readonly IReadOnlyList<string> Writes =
         [CertificateIssue, CertificateRenew, CertificateRevoke, ReminderSend, NotificationRetry, RemindersRun,
             InstructionRecord, InstructionRemove, InstructionCarryOver, ConcernReport, ConcernAnswer, FollowUpRecord, UnitImport,
             ShareAdd, ShareWithdraw, RequestCreate, RequestWithdraw, RequestFulfil, RequestExpire, RequestSend,
-            ShareWithdrawnSend];
+            ShareWithdrawnSend, GuardianContactChange, GuardianEmailByCare, GuardianSuggestionAccept, GuardianSuggestionDismiss,
+            GuardianEmailChangedSend];
 }
 
 /// <remarks>

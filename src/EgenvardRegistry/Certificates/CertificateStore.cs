@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using EgenvardRegistry.Audit;
+using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
@@ -31,11 +32,12 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
         var now = time.GetUtcNow();
         return await db.RunAuditedAsync(async transaction =>
         {
-            var (id, childId) = await InsertAsync(transaction, input, caller, now, replaces: null, ConsentBases.AtGuardiansRequest,
-                cancellationToken);
+            var (id, childId, addressEvents) = await InsertAsync(transaction, input, caller, now, replaces: null,
+                ConsentBases.AtGuardiansRequest, cancellationToken);
             await History(transaction, id, 1, CertificateStatus.Active, HistoryChange.Issued, now, caller, null, cancellationToken);
             var issued = await LoadOneAsync(transaction, id, cancellationToken);
-            return Audited.With(issued!, AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId));
+            return Audited.With(issued!,
+                [AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId), .. addressEvents]);
         }, cancellationToken);
     }
 
@@ -66,15 +68,16 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
                     AuditEvent.By(caller, now, AuditActions.RequestFulfil, auditOutcome, childId: request?.ChildId));
             }
             var shared = input.SharedWith.Contains(request!.SchoolUnit) ? input : input with { SharedWith = [.. input.SharedWith, request.SchoolUnit] };
-            var (id, childId) = await InsertAsync(transaction, shared, caller, now, replaces: null, ConsentBases.AtGuardiansRequest,
-                cancellationToken);
+            var (id, childId, addressEvents) = await InsertAsync(transaction, shared, caller, now, replaces: null,
+                ConsentBases.AtGuardiansRequest, cancellationToken);
             await History(transaction, id, 1, CertificateStatus.Active, HistoryChange.Issued, now, caller, null, cancellationToken);
             await CertificateRequestStore.FulfilAsync(transaction, requestId, id, caller, now, cancellationToken);
             var issued = await LoadOneAsync(transaction, id, cancellationToken);
             var detail = $"Svar på begäran {request.Reference}: delat med skolenhet {request.SchoolUnit} på vårdnadshavarens begäran.";
             return Audited.With(new AnswerResult(issued, null), [
                 AuditEvent.By(caller, now, AuditActions.CertificateIssue, AuditOutcomes.Ok, id, childId, detail),
-                AuditEvent.By(caller, now, AuditActions.RequestFulfil, AuditOutcomes.Ok, id, childId, request.Reference)]);
+                AuditEvent.By(caller, now, AuditActions.RequestFulfil, AuditOutcomes.Ok, id, childId, request.Reference),
+                .. addressEvents]);
         }, cancellationToken);
     }
 
@@ -125,7 +128,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
             }
             // Units the clinician lists are shared at the guardian's request; left out, the renewed certificate's current
             // units (after any the guardian withdrew) are carried over.
-            var (newId, childId) = await InsertAsync(transaction, renewal, caller, now, replaces: id,
+            var (newId, childId, addressEvents) = await InsertAsync(transaction, renewal, caller, now, replaces: id,
                 request.SharedWith is null ? ConsentBases.CarriedOver : ConsentBases.AtGuardiansRequest, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE certificates SET replaced_by = @NewId WHERE id = @Id",
@@ -139,7 +142,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
             return Audited.With(ChangeResult.Done(renewed!), [
                 AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Replaced, id, childId),
                 AuditEvent.By(caller, now, AuditActions.CertificateRenew, AuditOutcomes.Ok, newId, childId),
-                .. carriedOver]);
+                .. carriedOver, .. addressEvents]);
         }, cancellationToken);
     }
 
@@ -234,7 +237,8 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
             transaction, cancellationToken: cancellationToken));
 
     /// <param name="consentBasis">What the consent events of the certificate's units say about why they see it.</param>
-    private static async Task<(Guid Id, Guid ChildId)> InsertAsync(DbTransaction transaction, NewCertificate input, Caller caller,
+    /// <returns>The ids, and the audit events of what the guardians' addresses entered did to theirs.</returns>
+    private static async Task<(Guid Id, Guid ChildId, IReadOnlyList<AuditEvent> AddressEvents)> InsertAsync(DbTransaction transaction, NewCertificate input, Caller caller,
         DateTimeOffset now, Guid? replaces, string consentBasis, CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
@@ -275,18 +279,17 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
             Replaces = replaces,
         }, transaction, cancellationToken: cancellationToken));
 
+        var addressEvents = new List<AuditEvent>();
         for (var position = 0; position < input.Guardians.Count; position++)
         {
             var guardian = input.Guardians[position];
-            // A guardian's own choices (reminders off) survive a new certificate; a new e-mail address replaces the old.
-            var guardianId = await connection.QuerySingleAsync<Guid>(new CommandDefinition("""
-                INSERT INTO guardians (id, personnummer, name, email, created_at, updated_at)
-                VALUES (@Id, @Personnummer, @Name, @Email, @Now, @Now)
-                ON CONFLICT (personnummer) DO UPDATE
-                    SET name = excluded.name, email = COALESCE(excluded.email, guardians.email), updated_at = excluded.updated_at
-                RETURNING id
-                """, new { Id = Guid.CreateVersion7(now), guardian.Personnummer, guardian.Name, guardian.Email, Now = now },
-                transaction, cancellationToken: cancellationToken));
+            // The guardian owns their address: an entry that differs from one they set becomes a suggestion to them.
+            var (guardianId, addressEvent) = await GuardianStore.RecordFromCertificateAsync(transaction, guardian, input.CareUnit,
+                caller, now, id, childId, cancellationToken);
+            if (addressEvent is not null)
+            {
+                addressEvents.Add(addressEvent);
+            }
             await connection.ExecuteAsync(new CommandDefinition("""
                 INSERT INTO certificate_guardians (certificate_id, guardian_id, position, name)
                 VALUES (@CertificateId, @GuardianId, @Position, @Name)
@@ -315,7 +318,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
             transaction, cancellationToken: cancellationToken));
         await ShareStore.RecordAsync(transaction, id, input.SharedWith, ConsentChanges.Add, consentBasis,
             new ConsentActor(Roles.Clinician, caller.HsaId ?? caller.Id, caller.Name), now, cancellationToken);
-        return (id, childId);
+        return (id, childId, addressEvents);
     }
 }
 

@@ -84,7 +84,7 @@ public sealed class ReminderAdminStore(IDbConnectionFactory db, TimeProvider tim
         public Guid? CertificateId { get; set; }
         public Guid? RequestId { get; set; }
         public string? Reference { get; set; }
-        public Guid ChildId { get; set; }
+        public Guid? ChildId { get; set; }
         public string GuardianName { get; set; } = "";
         public int? ThresholdDays { get; set; }
         public string Status { get; set; } = "";

@@ -1,4 +1,5 @@
 using EgenvardRegistry.Certificates;
+using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
 using EgenvardRegistry.Requests;
@@ -8,8 +9,8 @@ using Microsoft.Extensions.Options;
 namespace EgenvardRegistry.Reminders;
 
 /// <summary>
-/// Scans for certificates at a reminder threshold, then drains the outbox (reminders, certificate requests and withdrawal
-/// notices alike).
+/// Scans for certificates at a reminder threshold, then drains the outbox (reminders, certificate requests, withdrawal
+/// notices and address-change notices alike).
 /// Safe to run at any time, on any number of nodes: the scan inserts nothing twice, and each outbox row is claimed by one
 /// dispatcher.
 /// </summary>
@@ -92,6 +93,8 @@ public sealed partial class ReminderCycle(
         {
             NotificationKinds.CertificateRequest => RequestCancelReason(message, today),
             NotificationKinds.ShareWithdrawn => ShareWithdrawnCancelReason(message),
+            // A security notice: sent with reminders off, and even after the address changed again.
+            NotificationKinds.EmailChanged => message.Email is null ? "The address-change notice has no old address." : null,
             _ => ReminderCancelReason(message, today),
         };
         if (cancel is { } cancelReason)
@@ -123,6 +126,14 @@ public sealed partial class ReminderCycle(
                 message.WithdrawnAt!.Value,
                 message.CareUnitPhone!,
                 settings.PublicBaseUrl.IdnHost)),
+            NotificationKinds.EmailChanged => EmailChangedEmail.Compose(new EmailChangedEmailContent(
+                message.Id,
+                message.Email!,
+                message.GuardianName,
+                message.NewEmailMasked,
+                message.ChangedBy!,
+                message.CreatedAt,
+                guardianPage)),
             _ => ReminderEmail.Compose(new ReminderContent(
                 message.Id,
                 message.Email!,

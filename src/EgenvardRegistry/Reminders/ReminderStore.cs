@@ -16,14 +16,15 @@ public static class NotificationStatus
 }
 
 /// <summary>
-/// What an outbox row is: a renewal reminder, a school's certificate request to a guardian, or the notice to a unit that
-/// a guardian stopped sharing a certificate with it.
+/// What an outbox row is: a renewal reminder, a school's certificate request to a guardian, the notice to a unit that
+/// a guardian stopped sharing a certificate with it, or the notice to a guardian's old address that the address changed.
 /// </summary>
 public static class NotificationKinds
 {
     public const string Reminder = "reminder";
     public const string CertificateRequest = "certificate-request";
     public const string ShareWithdrawn = "share-withdrawn";
+    public const string EmailChanged = "email-changed";
 }
 
 /// <summary>
@@ -37,7 +38,7 @@ public sealed class OutboxMessage
     public Guid Id { get; set; }
     public string Kind { get; set; } = NotificationKinds.Reminder;
     public Guid? CertificateId { get; set; }
-    public Guid ChildId { get; set; }
+    public Guid? ChildId { get; set; }
     public Guid? GuardianId { get; set; }
     public int Attempts { get; set; }
     public DateTimeOffset LeaseUntil { get; set; }
@@ -62,6 +63,13 @@ public sealed class OutboxMessage
 
     /// <summary>1 when the unit can see the certificate (or its renewal) again: the guardian shared it anew before the e-mail went.</summary>
     public int UnitSharedAgain { get; set; }
+
+    /// <summary>An address-change notice: who changed it (<c>guardian</c> or <c>care</c>), to what (masked; null: removed), when.</summary>
+    public string? ChangedBy { get; set; }
+
+    public string? NewEmailMasked { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
 }
 
 /// <summary>
@@ -127,10 +135,12 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             """, new { Now = now, LeaseUntil = now + lease, BatchSize = batchSize }, transaction, cancellationToken: cancellationToken)))
             .ToList();
         // A reminder reads its certificate and guardian, a request its request and recipient, a withdrawal notice its
-        // consent event, the certificate that names and the unit: the joins of the other kinds find nothing.
+        // consent event, the certificate that names and the unit, an address-change notice its guardian: the joins of the
+        // other kinds find nothing. A row's own recipient_email comes first: an address-change notice goes to the old
+        // address it keeps, not to the guardian's new one.
         var messages = ids.Count == 0 ? [] : (await connection.QueryAsync<OutboxMessage>(new CommandDefinition($"""
             SELECT n.id, n.kind, c.id AS certificate_id, COALESCE(c.child_id, r.child_id) AS child_id, n.guardian_id, n.attempts,
-                   n.lease_until, COALESCE(g.email, rr.email, n.recipient_email) AS email,
+                   n.lease_until, COALESCE(n.recipient_email, g.email, rr.email) AS email,
                    COALESCE(g.name, rr.name, u.name, '') AS guardian_name,
                    g.reminders_enabled, c.status AS certificate_status, COALESCE(c.child_name, r.child_name) AS child_name,
                    c.valid_until, c.care_unit_name, c.care_unit_phone,
@@ -140,7 +150,8 @@ public sealed class ReminderStore(IDbConnectionFactory db)
                    CASE WHEN EXISTS (
                        SELECT 1 FROM certificate_shares cs JOIN certificates sh ON sh.id = cs.certificate_id
                        WHERE cs.school_unit = sc.unit_id AND (sh.id = sc.certificate_id OR sh.replaces = sc.certificate_id)
-                   ) THEN 1 ELSE 0 END AS unit_shared_again
+                   ) THEN 1 ELSE 0 END AS unit_shared_again,
+                   n.changed_by, n.new_email_masked, n.created_at
             FROM notifications n
             LEFT JOIN share_consents sc ON sc.id = n.share_consent_id
             LEFT JOIN units u ON u.id = sc.unit_id
@@ -212,6 +223,7 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             {
                 NotificationKinds.CertificateRequest => AuditActions.RequestSend,
                 NotificationKinds.ShareWithdrawn => AuditActions.ShareWithdrawnSend,
+                NotificationKinds.EmailChanged => AuditActions.GuardianEmailChangedSend,
                 _ => AuditActions.ReminderSend,
             };
             return updated == 1

@@ -86,6 +86,7 @@ public static class SwedishMessages
         [PageRequest.InvalidBefore] = "Ange var sidan börjar: värdet next från föregående sida.",
         [SchoolEndpoints.ExpiringWithinDaysOutOfRange] = $"Ange ett antal dagar mellan 0 och {SchoolEndpoints.MaxExpiringWithinDays}.",
         [GuardianEndpoints.RemindersEnabledRequired] = "Ange om påminnelser ska skickas.",
+        [GuardianEndpoints.SuggestedEmailRequired] = "Ange den e-postadress som vården föreslog.",
         [ReminderEndpoints.UnknownStatus] = "Välj en status i listan.",
         [ReminderEndpoints.LimitOutOfRange] = $"Ange ett heltal mellan 1 och {ReminderEndpoints.MaxLimit}.",
         [ReminderEndpoints.NegativeOffset] = "Ange noll eller ett större heltal.",

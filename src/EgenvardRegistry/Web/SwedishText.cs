@@ -140,6 +140,12 @@ public static class SwedishText
         AuditActions.RequestExpire => "Begäran om intyg upphörde",
         AuditActions.RequestSend => "Skickade begäran om intyg till vårdnadshavare",
         AuditActions.ShareWithdrawnSend => "Meddelade förskolan eller skolan att intyget inte längre delas",
+        AuditActions.GuardianContactRead => "Visade e-postadress och påminnelser",
+        AuditActions.GuardianContactChange => "Ändrade e-postadress eller påminnelser",
+        AuditActions.GuardianEmailByCare => "Angav vårdnadshavarens e-postadress",
+        AuditActions.GuardianSuggestionAccept => "Bytte till e-postadressen som vården angett",
+        AuditActions.GuardianSuggestionDismiss => "Behöll sin e-postadress i stället för vårdens",
+        AuditActions.GuardianEmailChangedSend => "Meddelade den tidigare e-postadressen att adressen ändrats",
         _ => action,
     };
 
@@ -159,6 +165,7 @@ public static class SwedishText
         Shares.ShareAuditOutcomes.Unchanged => "Ingen ändring",
         Shares.ShareAuditOutcomes.NotActive => "Intyget är inte längre aktivt",
         Requests.RequestAuditOutcomes.AlreadyOpen => "Fanns redan en öppen begäran",
+        Guardians.GuardianAuditOutcomes.Suggested => "Sparad som förslag till vårdnadshavaren",
         _ => outcome,
     };
 
@@ -178,6 +185,7 @@ public static class SwedishText
         Reminders.NotificationKinds.Reminder => "Påminnelsen",
         Reminders.NotificationKinds.CertificateRequest => "Begäran om intyg",
         Reminders.NotificationKinds.ShareWithdrawn => "Meddelandet om avslutad delning",
+        Reminders.NotificationKinds.EmailChanged => "Meddelandet om ändrad e-postadress",
         _ => kind,
     };
 

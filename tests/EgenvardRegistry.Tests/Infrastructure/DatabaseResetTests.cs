@@ -98,7 +98,8 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
     /// Children, guardians, certificates and their parts, a renewal (a certificate referring to another), an idempotency
     /// key, reminders, an instructed staff member and her removal, a concern, a follow-up, the unit directory and a guardian's
     /// consent, a certificate request with its e-mail, a withdrawal
-    /// with its e-mail to the unit.
+    /// with its e-mail to the unit, a guardian's own address with a care unit's suggestion beside it and the notice of the
+    /// change to the old address.
     /// </summary>
     private async Task FillEveryTable()
     {
@@ -145,6 +146,14 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
             $"/api/guardians/me/certificates/{renewal}/shares/{Tokens.SchoolUnit}");
         Assert.That(withdrawn.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
         Assert.That(await Count("notifications", "kind = 'share-withdrawn'"), Is.EqualTo(1));
+        using var contact = await Client(Tokens.Guardian()).PutAsJsonAsync("/api/guardians/me/contact",
+            new { email = "sara.egen@example.se", remindersEnabled = true });
+        Assert.That(contact.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var suggesting = Samples.Certificate(measures: "oxygen");
+        suggesting["guardians"]![0]!["email"] = "sara.jobb@example.se";
+        await IssueOk(suggesting);
+        Assert.That(await Count("notifications", "kind = 'email-changed'"), Is.EqualTo(1));
+        Assert.That(await Count("guardians", "suggested_email IS NOT NULL AND email_source = 'guardian'"), Is.EqualTo(1));
     }
 
     private async Task<IReadOnlyList<string>> Tables()

@@ -39,6 +39,8 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["audit-search"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["contact-get"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
         ["contact-put"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
+        ["suggestion-accept"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
+        ["suggestion-dismiss"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, NotFound, Forbidden],
         ["notifications"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
         ["notification-retry"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, NotFound],
         ["reminders-run"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
@@ -111,6 +113,21 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         return await client.PostAsJsonAsync($"/api/guardians/me/certificates/{certificateId}/shares", new { unit = UnitSamples.Preschool });
     }
 
+    /// <summary>
+    /// The guardian sets an address of their own, then a clinician enters another on a certificate: a suggestion for the
+    /// guardian to answer. Returns the answer's body.
+    /// </summary>
+    private async Task<object> SuggestAsync()
+    {
+        using var own = await Client(Tokens.Guardian()).PutAsJsonAsync("/api/guardians/me/contact",
+            new { email = "sara.egen@example.se", remindersEnabled = true });
+        Assert.That(own.StatusCode, Is.EqualTo(Ok));
+        var certificate = Samples.Certificate(measures: "oxygen");
+        certificate["guardians"]![0]!["email"] = "sara.jobb@example.se";
+        await IssueOk(certificate);
+        return new { email = "sara.jobb@example.se" };
+    }
+
     private static object RequestBody(string childPnr = Samples.OtherChildPnr) => new
     {
         personnummer = childPnr,
@@ -161,6 +178,8 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "audit-search" => await client.PostAsJsonAsync("/api/admin/audit/search", new { personnummer = Samples.ChildPnr }),
             "contact-get" => await client.GetAsync("/api/guardians/me/contact"),
             "contact-put" => await client.PutAsJsonAsync("/api/guardians/me/contact", new { email = "ny@example.se", remindersEnabled = true }),
+            "suggestion-accept" => await client.PostAsJsonAsync("/api/guardians/me/contact/suggestion/acceptance", await SuggestAsync()),
+            "suggestion-dismiss" => await client.PostAsJsonAsync("/api/guardians/me/contact/suggestion/dismissal", await SuggestAsync()),
             "notifications" => await client.GetAsync("/api/admin/notifications"),
             "notification-retry" => await client.PostAsync($"/api/admin/notifications/{Guid.NewGuid()}/retry", null),
             "reminders-run" => await client.PostAsync("/api/admin/reminders/run", null),

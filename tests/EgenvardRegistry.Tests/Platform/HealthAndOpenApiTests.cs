@@ -66,7 +66,18 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
             "/api/guardians/me/certificates/{id}/shares/{unit}",
             "/api/certificate-requests", "/api/schools/me/certificate-requests", "/api/certificate-requests/{requestId}/withdrawal",
             "/api/certificate-requests/search", "/api/guardians/me/certificate-requests",
+            "/api/guardians/me/contact", "/api/guardians/me/contact/suggestion/acceptance",
+            "/api/guardians/me/contact/suggestion/dismissal",
         }));
+        foreach (var (answer, operationId) in new[] { ("acceptance", "AcceptEmailSuggestion"), ("dismissal", "DismissEmailSuggestion") })
+        {
+            var operation = document["paths"]![$"/api/guardians/me/contact/suggestion/{answer}"]!["post"]!;
+            Assert.That(operation["operationId"]!.GetValue<string>(), Is.EqualTo(operationId));
+            Assert.That(operation["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "400", "404", "409" }));
+            Assert.That(operation["summary"]!.GetValue<string>(), Does.Contain("body { email }"));
+        }
+        Assert.That(document["components"]!["schemas"]!["GuardianContact"]!["properties"]!.AsObject().Select(p => p.Key),
+            Is.EquivalentTo(new[] { "email", "remindersEnabled", "emailSource", "emailSetAt", "suggestion" }));
         var import = document["paths"]!["/api/admin/units/import"]!["post"]!;
         Assert.That(import["operationId"]!.GetValue<string>(), Is.EqualTo("ImportUnits"));
         Assert.That(import["requestBody"]!["content"]!.AsObject().Select(c => c.Key), Is.EqualTo(new[] { "text/csv" }));

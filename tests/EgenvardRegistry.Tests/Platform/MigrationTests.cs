@@ -128,6 +128,52 @@ public sealed class MigrationTests(Engine engine) : IntegrationTest(engine)
         }
     }
 
+    [Test]
+    public async Task GuardianAddressMigration_MarksExistingAddressesAsCares_AndKeepsTheOutbox()
+    {
+        await using var database = await TestDatabase.CreateAsync(Engine);
+        IDbConnectionFactory factory = Engine == Engine.Postgres
+            ? new PostgresConnectionFactory(Npgsql.NpgsqlDataSource.Create(database.ConnectionString))
+            : new SqliteConnectionFactory(database.ConnectionString, Path.GetTempPath());
+        var runner = new MigrationRunner(factory, TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<MigrationRunner>.Instance);
+        var scripts = MigrationRunner.Discover(Dialect);
+        await runner.ApplyAsync([.. scripts.Where(script => script.Version < 14)], CancellationToken.None);
+        await using (var connection = await database.OpenAsync())
+        {
+            await connection.ExecuteAsync(InsertCertificate);
+            await connection.ExecuteAsync("""
+                INSERT INTO guardians (id, personnummer, name, email, created_at, updated_at)
+                VALUES ('0195b7a0-0000-7000-8000-000000000003', '198204112380', 'Sara Lind', 'sara.lind@example.se',
+                        '2026-08-15T08:00:00Z', '2026-09-01T08:00:00Z'),
+                       ('0195b7a0-0000-7000-8000-000000000004', '198112189876', 'Per Lind', NULL,
+                        '2026-08-15T08:00:00Z', '2026-08-15T08:00:00Z');
+                INSERT INTO notifications (id, kind, certificate_id, guardian_id, threshold_days, status, attempts, next_attempt_at, created_at)
+                VALUES ('0195b7a0-0000-7000-8000-000000000005', 'reminder', '0195b7a0-0000-7000-8000-000000000001',
+                        '0195b7a0-0000-7000-8000-000000000003', 30, 'pending', 0, '2026-09-01T08:00:00Z', '2026-09-01T08:00:00Z');
+                """);
+        }
+
+        await runner.ApplyAsync(scripts, CancellationToken.None);
+
+        await using (var connection = await database.OpenAsync())
+        {
+            var guardians = (await connection.QueryAsync<(string Name, string? Source, long SetWhenUpdated)>("""
+                SELECT name, email_source, CASE WHEN email_set_at = updated_at THEN 1 ELSE 0 END FROM guardians ORDER BY name
+                """)).ToList();
+            Assert.That(guardians, Is.EqualTo(new[] { ("Per Lind", (string?)null, 0L), ("Sara Lind", (string?)"clinician", 1L) }));
+            Assert.That(await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM notifications WHERE kind = 'reminder'"),
+                Is.EqualTo(1));
+            Assert.That(async () => await connection.ExecuteAsync(
+                "UPDATE notifications SET kind = 'email-changed', certificate_id = NULL, threshold_days = NULL"), Throws.Exception,
+                "an address-change notice needs its old address and who changed it");
+        }
+        if (factory is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
+        }
+    }
+
     // Literals, not parameters: untyped literals fit SQLite's text columns and PostgreSQL's uuid, date and timestamptz alike.
     private const string InsertCertificate = """
         INSERT INTO children (id, personnummer, name, created_at)
@@ -165,6 +211,10 @@ public sealed class MigrationTests(Engine engine) : IntegrationTest(engine)
     [TestCase("UPDATE units SET kind = 'forskola' WHERE id = '12345678'")]
     [TestCase("UPDATE units SET kind = 'skola' WHERE id = 'F1980001'")]
     [TestCase("UPDATE units SET kind = 'gymnasium'")]
+    [TestCase("UPDATE guardians SET email_source = 'school'")]
+    [TestCase("UPDATE guardians SET email = NULL")]
+    [TestCase("UPDATE guardians SET email_set_at = NULL")]
+    [TestCase("UPDATE guardians SET suggested_email = 'sara.jobb@example.se'")]
     public async Task Database_RejectsRowsThatBreakTheRules(string sql)
     {
         await IssueOk();

@@ -124,6 +124,14 @@ public sealed class ValidationProblemTests(Engine engine) : IntegrationTest(engi
             Json(new { email = "inte en adress" }), """
             {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.","status":400,"errors":{"email":["Not a valid e-mail address."],"remindersEnabled":["Required: true or false."]}}
             """);
+        yield return new("contact suggestion: no address", HttpMethod.Post, "/api/guardians/me/contact/suggestion/acceptance",
+            () => Tokens.Guardian(), new JsonObject(), """
+            {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.","status":400,"errors":{"email":["Required: the suggested address as it was shown (suggestion.email)."]}}
+            """);
+        yield return new("contact suggestion: not an address", HttpMethod.Post, "/api/guardians/me/contact/suggestion/dismissal",
+            () => Tokens.Guardian(), Json(new { email = "sara@" }), """
+            {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"One or more validation errors occurred.","status":400,"errors":{"email":["Not a valid e-mail address."]}}
+            """);
         yield return new("access log: not numbers", HttpMethod.Get, "/api/guardians/me/access-log?limit=abc&before=0", () => Tokens.Guardian(),
             null, """
             {"type":"https://tools.ietf.org/html/rfc9110#section-15.5.1","title":"The access-log query is not valid.","status":400,"errors":{"limit":["An integer between 1 and 500 (default 100)."],"before":["A positive integer: the \u0027next\u0027 value of the previous page."]}}

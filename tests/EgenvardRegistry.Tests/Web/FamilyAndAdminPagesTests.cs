@@ -80,6 +80,52 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         Assert.That(afterGood, Is.EqualTo(("ny.adress@example.se", false)));
     }
 
+    [Test]
+    public async Task GuardianPage_ShowsTheAddressCareSuggested_AndAcceptingItSwitchesTheAddress()
+    {
+        await IssueOk();
+        var guardian = await SignedIn("guardian");
+        var fromCare = await Page(guardian, "/vardnadshavare");
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        using (var own = await guardian.SubmitForm("/vardnadshavare", "/vardnadshavare?handler=Contact",
+            ("Email", "sara.egen@example.se"), ("RemindersEnabled", "true")))
+        {
+            Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+        Clock.Advance(TimeSpan.FromMinutes(5));
+        var suggesting = Samples.Certificate(measures: "oxygen");
+        suggesting["guardians"]![0]!["email"] = "sara.jobb@example.se";
+        await IssueOk(suggesting);
+
+        var html = await Page(guardian, "/vardnadshavare");
+        using var accepted = await guardian.SubmitForm("/vardnadshavare", "/vardnadshavare?handler=AcceptSuggestion",
+            ("SuggestedEmail", "sara.jobb@example.se"));
+        var after = await accepted.ReadPage();
+        var afterAccepting = await Contact();
+        using var stale = await guardian.SubmitForm("/vardnadshavare", "/vardnadshavare?handler=DismissSuggestion",
+            ("SuggestedEmail", "sara.jobb@example.se"));
+        var staleHtml = await stale.ReadPage();
+
+        Assert.That(fromCare, Does.Contain("Vården angav adressen 23 november 2026 kl. 09:00. Du kan ändra den här."));
+        Assert.That(fromCare, Does.Not.Contain("Vården har angett en annan e-postadress"));
+        Assert.That(html, Does.Contain("Vården har angett en annan e-postadress: <strong>sara.jobb@example.se</strong>. Vill du använda den?"));
+        Assert.That(html, Does.Contain("Barndiabetesmottagningen Västerås angav adressen 23 november 2026 kl. 09:10"));
+        Assert.That(html, Does.Contain("Påminnelser går till sara.egen@example.se tills du väljer."));
+        Assert.That(html, Does.Contain("Du angav adressen själv 23 november 2026 kl. 09:05."));
+        Assert.That(html, Does.Contain(">Använd sara.jobb@example.se</button>").And.Contain(">Nej, behåll min adress</button>"));
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(after, Does.Contain("Du använder nu sara.jobb@example.se."));
+        Assert.That(after, Does.Not.Contain("Vården har angett en annan e-postadress"));
+        Assert.That(Pages.FieldBlock(after, "Email"), Does.Contain("value=\"sara.jobb@example.se\""));
+        Assert.That(afterAccepting, Is.EqualTo(("sara.jobb@example.se", true)));
+        Assert.That(staleHtml, Does.Contain("Förslaget har ändrats eller finns inte längre."));
+        Assert.That(await Contact(), Is.EqualTo(afterAccepting), "answering a suggestion that is gone changes nothing");
+        Assert.That(await Count("notifications", "kind = 'email-changed' AND recipient_email = 'sara.egen@example.se'"), Is.EqualTo(1),
+            "the address the guardian left is told");
+        Assert.That((await AuditRows()).Select(row => (row.Action, row.Outcome)), Does.Contain(("guardian.email-suggestion-accept", "ok"))
+            .And.Contain(("guardian.email-suggestion-dismiss", "conflict")));
+    }
+
     private async Task<(string? Email, bool Enabled)> Contact()
     {
         await using var connection = await App.Database.OpenAsync();

@@ -42,6 +42,22 @@ public static class MailAddresses
         return email;
     }
 
+    /// <summary>
+    /// An address partly hidden, for a message that may reach someone else than its owner: the mailbox's first letter and
+    /// the domain, <c>s***@example.se</c>. Enough for the owner to know it, too little for anyone else to use.
+    /// </summary>
+    public static string Mask(string email)
+    {
+        ArgumentNullException.ThrowIfNull(email);
+        var at = email.LastIndexOf('@');
+        if (at <= 0)
+        {
+            return "***";
+        }
+        var first = System.Globalization.StringInfo.GetNextTextElementLength(email, 0);
+        return $"{email[..Math.Min(first, at)]}***{email[at..]}";
+    }
+
     /// <summary>A bare address such as <c>sara.lind@example.se</c>: no display name, no comment, nothing around it.</summary>
     public static bool TryParseAddress(string? value, [NotNullWhen(true)] out MailboxAddress? address)
     {

@@ -28,7 +28,10 @@ public sealed class IndexModel(GuardianStore store, ConcernStore concerns, Certi
     public IReadOnlyList<CertificateRequestResponse> Requests { get; private set; } = [];
 
     /// <summary>False when no certificate names the caller yet: then there is no contact record to change.</summary>
-    public bool HasContact { get; private set; }
+    public bool HasContact => Contact is not null;
+
+    /// <summary>The contact details as stored: where the address came from, and any address care suggested.</summary>
+    public GuardianContact? Contact { get; private set; }
 
     public static readonly FormField EmailField = new(nameof(Email), "E-postadress");
 
@@ -38,15 +41,46 @@ public sealed class IndexModel(GuardianStore store, ConcernStore concerns, Certi
     [BindProperty]
     public bool RemindersEnabled { get; set; }
 
+    /// <summary>The suggested address as the page showed it: what the guardian accepts or dismisses.</summary>
+    [BindProperty]
+    public string? SuggestedEmail { get; set; }
+
     public bool Saved { get; private set; }
+
+    /// <summary>What became of the guardian's answer to a suggested address, for the status message.</summary>
+    public SuggestionOutcome? SuggestionAnswered { get; private set; }
+
+    public bool SuggestionAccepted { get; private set; }
+
+    /// <summary>Where the address in use came from and when, in Swedish; null without one.</summary>
+    public string? EmailOrigin => Contact switch
+    {
+        { Email: not null, EmailSource: EmailSources.Guardian, EmailSetAt: { } at } =>
+            $"Du angav adressen själv {SwedishText.StockholmTime(at)}.",
+        { Email: not null, EmailSetAt: { } at } => $"Vården angav adressen {SwedishText.StockholmTime(at)}. Du kan ändra den här.",
+        _ => null,
+    };
+
+    /// <summary>What became of the guardian's answer to a suggestion, in Swedish; null when there was none.</summary>
+    public string? SuggestionStatus => SuggestionAnswered switch
+    {
+        SuggestionOutcome.Done when SuggestionAccepted => $"Du använder nu {Contact?.Email}.",
+        SuggestionOutcome.Done => "Du behåller din e-postadress. Vårdens förslag är borttaget.",
+        SuggestionOutcome.Conflict => "Förslaget har ändrats eller finns inte längre. Se uppgifterna nedan.",
+        _ => null,
+    };
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        var contact = await store.GetContactAsync(Caller, cancellationToken);
-        HasContact = contact is not null;
+        ShowContact(await store.GetContactAsync(Caller, cancellationToken));
+        await LoadAsync(cancellationToken);
+    }
+
+    private void ShowContact(GuardianContact? contact)
+    {
+        Contact = contact;
         Email = contact?.Email;
         RemindersEnabled = contact?.RemindersEnabled ?? false;
-        await LoadAsync(cancellationToken);
     }
 
     /// <summary>The same rules as <c>PUT /api/guardians/me/contact</c>, with the message in Swedish next to the field.</summary>
@@ -54,20 +88,39 @@ public sealed class IndexModel(GuardianStore store, ConcernStore concerns, Certi
     {
         var errors = new ValidationErrors();
         var email = MailAddresses.NormalizeEmail(Email, errors, "email");
-        HasContact = true;
         if (errors.Any)
         {
             Errors.Add(errors, _ => EmailField);
-        }
-        else if (await store.SetContactAsync(Caller, email, RemindersEnabled, cancellationToken))
-        {
-            Email = email;
-            Saved = true;
+            // What the guardian typed stays in the field; the rest of the section is as stored.
+            Contact = await store.GetContactAsync(Caller, cancellationToken);
         }
         else
         {
-            HasContact = false;
+            ShowContact(await store.SetContactAsync(Caller, email, RemindersEnabled, cancellationToken));
+            Saved = HasContact;
         }
+        await LoadAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>The same rules as <c>POST /api/guardians/me/contact/suggestion/acceptance</c>.</summary>
+    public Task<IActionResult> OnPostAcceptSuggestionAsync(CancellationToken cancellationToken) =>
+        AnswerSuggestionAsync(accept: true, cancellationToken);
+
+    /// <summary>The same rules as <c>POST /api/guardians/me/contact/suggestion/dismissal</c>.</summary>
+    public Task<IActionResult> OnPostDismissSuggestionAsync(CancellationToken cancellationToken) =>
+        AnswerSuggestionAsync(accept: false, cancellationToken);
+
+    private async Task<IActionResult> AnswerSuggestionAsync(bool accept, CancellationToken cancellationToken)
+    {
+        // The address comes from the page's own hidden field; one that is not an address matches no suggestion.
+        var suggested = SuggestedEmail?.Trim();
+        var result = string.IsNullOrEmpty(suggested)
+            ? new SuggestionResult(SuggestionOutcome.Conflict)
+            : await store.AnswerSuggestionAsync(Caller, suggested, accept, cancellationToken);
+        ShowContact(result.Contact ?? await store.GetContactAsync(Caller, cancellationToken));
+        SuggestionAnswered = result.Outcome;
+        SuggestionAccepted = accept;
         await LoadAsync(cancellationToken);
         return Page();
     }
