@@ -37,6 +37,7 @@ builder.Services.AddSingleton<VerificationStore>();
 builder.Services.AddSingleton<SchoolStore>();
 builder.Services.AddSingleton<GuardianStore>();
 builder.Services.AddSingleton<AuditStore>();
+builder.Services.AddAuditCommit();
 builder.Services.AddSingleton<InstructionStore>();
 builder.Services.AddSingleton<ConcernStore>();
 builder.Services.AddSingleton<RenewalStore>();

@@ -188,9 +188,14 @@ public static class AuditLog
     public static Task WriteAsync(DbTransaction transaction, AuditEvent auditEvent, CancellationToken cancellationToken) =>
         WriteAsync(transaction, [auditEvent], cancellationToken);
 
-    public static async Task WriteAsync(DbTransaction transaction, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+    public static Task WriteAsync(DbTransaction transaction, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken) =>
+        WriteAsync(transaction.Connection!, transaction, events, cancellationToken);
+
+    /// <summary>With no transaction the INSERT is one on its own, committed when it returns.</summary>
+    public static async Task WriteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<AuditEvent> events,
+        CancellationToken cancellationToken)
     {
-        await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO audit_events (occurred_at, actor_role, actor_id, actor_unit, action, certificate_id, child_id, outcome, detail)
             VALUES (@OccurredAt, @ActorRole, @ActorId, @ActorUnit, @Action, @CertificateId, @ChildId, @Outcome, @Detail)
             """, events, transaction, cancellationToken: cancellationToken));

@@ -19,15 +19,26 @@ public static class Audited
 /// </summary>
 /// <remarks>
 /// Here in Audit rather than in Infrastructure, because it writes audit events. The transaction is the connection's
-/// default one (on SQLite, Microsoft.Data.Sqlite's <c>BEGIN IMMEDIATE</c>); locking inside it is the work's own SQL.
+/// default one (on SQLite, Microsoft.Data.Sqlite's <c>BEGIN IMMEDIATE</c>, taken in this process's turn to write, see
+/// <see cref="IDbConnectionFactory.WaitToWriteAsync"/>); locking inside it is the work's own SQL. The work must not
+/// start another audited unit of work: on SQLite it would wait for its own turn.
 /// </remarks>
 public static class AuditedWork
 {
+    /// <summary>Set while this flow runs an audited unit of work, to refuse a nested one instead of waiting for ever.</summary>
+    private static readonly AsyncLocal<bool> Running = new();
+
     public static async Task<T> RunAuditedAsync<T>(
         this IDbConnectionFactory db, Func<DbTransaction, Task<Audited<T>>> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(work);
+        if (Running.Value)
+        {
+            throw new InvalidOperationException("An audited unit of work may not start another inside it.");
+        }
+        Running.Value = true; // flows into the work below, and is gone again when this method returns
+        using var turn = await db.WaitToWriteAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var (result, events) = await work(transaction);

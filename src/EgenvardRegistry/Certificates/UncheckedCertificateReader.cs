@@ -40,39 +40,57 @@ public static class UncheckedCertificateReader
         {
             return [];
         }
-        var connection = transaction.Connection!;
-        var parameters = new { Ids = dialect.Ids(ids) };
-        var rows = await connection.QueryAsync<CertificateRow>(new CommandDefinition($"""
-            SELECT c.id, c.child_id, ch.personnummer AS child_personnummer, c.child_name, c.status, c.version,
-                   c.valid_from, c.valid_until, c.follow_up_on, c.instruction_given_by,
-                   c.care_unit_hsa_id, c.care_unit_name, c.care_unit_phone,
-                   c.issued_at, c.issued_by_hsa_id, c.issued_by_name, c.issued_by_profession,
-                   c.replaces, c.replaced_by, c.revoked_at, c.revoked_by, c.revocation_reason
-            FROM certificates c
-            JOIN children ch ON ch.id = c.child_id
-            WHERE {dialect.InList("c.id", "Ids")}
-            """, parameters, transaction, cancellationToken: cancellationToken));
-        var guardians = (await connection.QueryAsync<GuardianRow>(new CommandDefinition($"""
-            SELECT cg.certificate_id, g.personnummer, cg.name, g.email
-            FROM certificate_guardians cg
-            JOIN guardians g ON g.id = cg.guardian_id
-            WHERE {dialect.InList("cg.certificate_id", "Ids")}
-            ORDER BY cg.position
-            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
-        var measures = (await connection.QueryAsync<MeasureRow>(new CommandDefinition($"""
-            SELECT certificate_id, code, description, performer, instructions, if_harm, if_changed
-            FROM certificate_measures
-            WHERE {dialect.InList("certificate_id", "Ids")}
-            ORDER BY position
-            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
-        var shares = (await connection.QueryAsync<ShareRow>(new CommandDefinition($"""
-            SELECT certificate_id, school_unit
-            FROM certificate_shares
-            WHERE {dialect.InList("certificate_id", "Ids")}
-            ORDER BY school_unit
-            """, parameters, transaction, cancellationToken: cancellationToken))).ToLookup(row => row.CertificateId);
+        await using var reader = await transaction.Connection!.ExecuteReaderAsync(new CommandDefinition(
+            Statements(column => dialect.InList(column, "Ids")), new { Ids = dialect.Ids(ids) }, transaction,
+            cancellationToken: cancellationToken));
+        var byId = (await ReadAsync(reader, cancellationToken)).ToDictionary(certificate => certificate.Id);
+        return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+    }
 
-        var byId = rows.ToDictionary(row => row.Id, row => new Certificate(
+    /// <summary>
+    /// The statements that load the certificates <paramref name="filter"/> picks (given a certificate-id column, it
+    /// returns the condition on it), to be sent as one command: one round trip on PostgreSQL, however many certificates.
+    /// A caller may append statements of its own and read their results after <see cref="ReadAsync"/>.
+    /// </summary>
+    public static string Statements(Func<string, string> filter) => $"""
+        SELECT c.id, c.child_id, ch.personnummer AS child_personnummer, c.child_name, c.status, c.version,
+               c.valid_from, c.valid_until, c.follow_up_on, c.instruction_given_by,
+               c.care_unit_hsa_id, c.care_unit_name, c.care_unit_phone,
+               c.issued_at, c.issued_by_hsa_id, c.issued_by_name, c.issued_by_profession,
+               c.replaces, c.replaced_by, c.revoked_at, c.revoked_by, c.revocation_reason
+        FROM certificates c
+        JOIN children ch ON ch.id = c.child_id
+        WHERE {filter("c.id")};
+        SELECT cg.certificate_id, g.personnummer, cg.name, g.email
+        FROM certificate_guardians cg
+        JOIN guardians g ON g.id = cg.guardian_id
+        WHERE {filter("cg.certificate_id")}
+        ORDER BY cg.position;
+        SELECT certificate_id, code, description, performer, instructions, if_harm, if_changed
+        FROM certificate_measures
+        WHERE {filter("certificate_id")}
+        ORDER BY position;
+        SELECT certificate_id, school_unit
+        FROM certificate_shares
+        WHERE {filter("certificate_id")}
+        ORDER BY school_unit;
+        """;
+
+    /// <summary>
+    /// Reads the results of <see cref="Statements"/> into certificates, in no particular order, and leaves the reader
+    /// at the results of the statement after them.
+    /// </summary>
+    public static async Task<IReadOnlyList<Certificate>> ReadAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
+        var rows = reader.Parse<CertificateRow>().ToList();
+        await reader.NextResultAsync(cancellationToken);
+        var guardians = reader.Parse<GuardianRow>().ToLookup(row => row.CertificateId);
+        await reader.NextResultAsync(cancellationToken);
+        var measures = reader.Parse<MeasureRow>().ToLookup(row => row.CertificateId);
+        await reader.NextResultAsync(cancellationToken);
+        var shares = reader.Parse<ShareRow>().ToLookup(row => row.CertificateId);
+        await reader.NextResultAsync(cancellationToken);
+        return [.. rows.Select(row => new Certificate(
             row.Id,
             row.ChildId,
             row.ChildPersonnummer,
@@ -80,7 +98,7 @@ public static class UncheckedCertificateReader
             row.Status,
             row.Version,
             guardians[row.Id].Select(g => new CertificateGuardian(g.Personnummer, g.Name, g.Email)).ToList(),
-            measures[row.Id].Select(m => new Measure(m.Code, m.Description, m.Performer, m.Instructions, m.IfHarm, m.IfChanged)).ToList(),
+            measures[row.Id].Select(m => m.ToMeasure()).ToList(),
             row.InstructionGivenBy,
             row.ValidFrom,
             row.ValidUntil,
@@ -93,8 +111,7 @@ public static class UncheckedCertificateReader
             row.ReplacedBy,
             row is { RevokedAt: { } revokedAt, RevocationReason: { } reason, RevokedBy: { } revokedBy }
                 ? new Revocation(reason, revokedAt, revokedBy)
-                : null));
-        return ids.Where(byId.ContainsKey).Select(id => byId[id]).ToList();
+                : null))];
     }
 
     // Row classes with setters: Dapper maps SQLite's 64-bit integers onto them, which constructor mapping refuses.
@@ -132,7 +149,8 @@ public static class UncheckedCertificateReader
         public string? Email { get; set; }
     }
 
-    private sealed class MeasureRow
+    /// <summary>A measure as a row of <c>certificate_measures</c>; other stores read measures with it too.</summary>
+    public sealed class MeasureRow
     {
         public Guid CertificateId { get; set; }
         public string Code { get; set; } = "";
@@ -141,6 +159,8 @@ public static class UncheckedCertificateReader
         public string Instructions { get; set; } = "";
         public string IfHarm { get; set; } = "";
         public string IfChanged { get; set; } = "";
+
+        public Measure ToMeasure() => new(Code, Description, Performer, Instructions, IfHarm, IfChanged);
     }
 
     private sealed class ShareRow

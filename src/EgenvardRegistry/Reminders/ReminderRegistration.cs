@@ -54,8 +54,7 @@ public sealed class LeaseCheck(IOptions<SmtpOptions> smtp) : IValidateOptions<Re
         }
         catch (OptionsValidationException)
         {
-            // The mail settings are wrong themselves, and their own check says which; one error at start, not two.
-            return ValidateOptionsResult.Skip;
+            return ValidateOptionsResult.Skip; // the relay's own settings are wrong, and their check says how
         }
         var worstBatch = TimeSpan.FromSeconds((double)options.BatchSize * relay.TimeoutSeconds);
         return relay.UsesRelay && worstBatch >= options.Lease

@@ -76,4 +76,32 @@ public sealed class AuditedWorkTests(Engine engine) : IntegrationTest(engine)
         Assert.That(await Count("children"), Is.Zero);
         Assert.That(await AuditCount(), Is.Zero);
     }
+
+    [Test]
+    public async Task WorkThatStartsAnotherAuditedUnit_IsRefused_RatherThanWaitingForItsOwnTurn()
+    {
+        Assert.That(async () => await Db.RunAuditedAsync(async _ =>
+        {
+            await Db.RunAuditedAsync(async transaction =>
+            {
+                await AddChild(transaction);
+                return Audited.With(true, Read());
+            }, CancellationToken.None);
+            return Audited.With(true, Read());
+        }, CancellationToken.None), Throws.InvalidOperationException.With.Message.Contains("may not start another"));
+
+        Assert.That(await Count("children"), Is.Zero);
+        Assert.That(await AuditCount(), Is.Zero);
+    }
+
+    [Test]
+    public async Task UnitsOfWorkOneAfterAnother_AreNotNested()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await Db.RunAuditedAsync(async _ => { await Task.Yield(); return Audited.With(true, Read()); }, CancellationToken.None);
+        }
+
+        Assert.That(await AuditCount(), Is.EqualTo(3));
+    }
 }

@@ -13,11 +13,21 @@ public interface IDbConnectionFactory
 
     /// <summary>For the few callers whose interface is synchronous (the Data Protection key repository).</summary>
     DbConnection Open();
+
+    /// <summary>
+    /// Waits for this process's turn to write, until the returned turn is disposed. SQLite takes one writer at a time:
+    /// writers that queue here, in order, each get the database at once, where writers that collide on its lock back
+    /// off in its busy handler for up to tens of milliseconds each (measured: 16 concurrent verifications fell from
+    /// 1,155 to about 300 a second and p99 rose from 3 ms to over a second). Another process on the same file still
+    /// meets the lock, and the busy handler. PostgreSQL's row locks let writers run side by side: no wait there.
+    /// </summary>
+    ValueTask<IDisposable> WaitToWriteAsync(CancellationToken cancellationToken);
 }
 
-public sealed class SqliteConnectionFactory : IDbConnectionFactory
+public sealed class SqliteConnectionFactory : IDbConnectionFactory, IDisposable
 {
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
 
     public SqliteConnectionFactory(string connectionString, string contentRoot)
     {
@@ -59,6 +69,27 @@ public sealed class SqliteConnectionFactory : IDbConnectionFactory
         connection.Open();
         return connection;
     }
+
+    public void Dispose() => _writer.Dispose();
+
+    public async ValueTask<IDisposable> WaitToWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken);
+        return new Turn(_writer);
+    }
+
+    private sealed class Turn(SemaphoreSlim writer) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0)
+            {
+                writer.Release();
+            }
+        }
+    }
 }
 
 public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDbConnectionFactory, IAsyncDisposable
@@ -71,4 +102,15 @@ public sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDb
         await dataSource.OpenConnectionAsync(cancellationToken);
 
     public DbConnection Open() => dataSource.OpenConnection();
+
+    public ValueTask<IDisposable> WaitToWriteAsync(CancellationToken cancellationToken) => ValueTask.FromResult(NoWait);
+
+    private static readonly IDisposable NoWait = new NoTurn();
+
+    private sealed class NoTurn : IDisposable
+    {
+        public void Dispose()
+        {
+        }
+    }
 }
