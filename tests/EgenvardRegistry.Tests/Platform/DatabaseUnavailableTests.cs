@@ -130,5 +130,7 @@ public sealed class DatabaseUnavailableTests(Engine engine) : IntegrationTest(en
             Failure is { } failure ? throw failure : Inner.OpenAsync(cancellationToken);
 
         public DbConnection Open() => Failure is { } failure ? throw failure : Inner.Open();
+
+        public ValueTask<IDisposable> WaitToWriteAsync(CancellationToken cancellationToken) => Inner.WaitToWriteAsync(cancellationToken);
     }
 }
