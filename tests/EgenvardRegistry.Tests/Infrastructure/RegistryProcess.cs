@@ -58,6 +58,8 @@ public sealed class RegistryProcess : IAsyncDisposable
         var address = new Uri($"http://127.0.0.1:{FreePort()}/");
         var environment = RegistryCommand.Environment(settings);
         environment["ASPNETCORE_URLS"] = address.ToString().TrimEnd('/');
+        // No file watchers for configuration: inotify instances are few per user, and the suite's own hosts need theirs.
+        environment["DOTNET_hostBuilder__reloadConfigOnChange"] = "false";
         var start = RegistryCommand.StartInfo(RegistryCommand.DotnetHost(), [RegistryCommand.ServiceDll], folder, environment);
         var process = new Process { StartInfo = start };
         var service = new RegistryProcess(process, address);
