@@ -33,6 +33,12 @@ if ((${#missing[@]})); then
     apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 fi
 
+# Each test host watches its configuration files, and every watcher is an inotify instance of the user: the default
+# limit (128) is shared by every process of the user, so raise it where we may (the suite alone peaks near 60).
+if [[ $(id -u) -eq 0 && $(cat /proc/sys/fs/inotify/max_user_instances 2>/dev/null || echo 1024) -lt 1024 ]]; then
+    sysctl -q -w fs.inotify.max_user_instances=1024 || log "could not raise fs.inotify.max_user_instances"
+fi
+
 # --- Helpers -----------------------------------------------------------------
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Dapper;
 using EgenvardRegistry.Infrastructure.Database;
+using EgenvardRegistry.Infrastructure.Telemetry;
 
 namespace EgenvardRegistry.Audit;
 
@@ -55,15 +56,17 @@ public sealed partial class SqliteGroupAuditCommit : IAuditCommit, IAsyncDisposa
 
     private readonly IDbConnectionFactory _db;
     private readonly ILogger<SqliteGroupAuditCommit> _log;
+    private readonly RegistryMetrics _metrics;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private long _batches;
     private long _callers;
 
-    public SqliteGroupAuditCommit(IDbConnectionFactory db, ILogger<SqliteGroupAuditCommit> log)
+    public SqliteGroupAuditCommit(IDbConnectionFactory db, ILogger<SqliteGroupAuditCommit> log, RegistryMetrics metrics)
     {
         _db = db;
         _log = log;
+        _metrics = metrics;
         _writer = Task.Run(WriteAsync);
     }
 
@@ -137,6 +140,7 @@ public sealed partial class SqliteGroupAuditCommit : IAuditCommit, IAsyncDisposa
         }
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _callers, batch.Count);
+        _metrics.AuditBatchCommitted(batch.Count);
         foreach (var pending in batch)
         {
             pending.Committed.SetResult();

@@ -2,6 +2,7 @@ using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Infrastructure;
 using EgenvardRegistry.Infrastructure.Mail;
+using EgenvardRegistry.Infrastructure.Telemetry;
 using EgenvardRegistry.Requests;
 using EgenvardRegistry.Shares;
 using Microsoft.Extensions.Options;
@@ -19,7 +20,8 @@ namespace EgenvardRegistry.Reminders;
 /// before the row was marked sent. The row's lease then runs out and it is sent again, with the same Message-ID.
 /// That window covers only the rows in flight, never the outbox as a whole. A message is handed to the mail server only
 /// while its claim has a whole SMTP time-out left, so a live dispatcher never sends a row another has taken over; and
-/// once the server has taken a message, its row is marked sent even if the run is being cancelled.
+/// once the server has taken a message, its row is marked sent even if the run is being cancelled. The outcomes of a
+/// claimed batch are recorded together when the batch is done.
 /// </remarks>
 public sealed partial class ReminderCycle(
     ReminderStore store,
@@ -28,6 +30,7 @@ public sealed partial class ReminderCycle(
     IOptions<RequestOptions> requestOptions,
     IOptions<SmtpOptions> smtpOptions,
     TimeProvider time,
+    RegistryMetrics metrics,
     ILogger<ReminderCycle> log) : IReminderCycle
 {
     private const int MaxBatchesPerRun = 200;
@@ -37,19 +40,33 @@ public sealed partial class ReminderCycle(
         var settings = options.Value;
         var today = time.TodayInStockholm();
         var queued = await store.ScanAsync(ReminderRules.Bands(today, settings.Thresholds()), today, time.GetUtcNow(), cancellationToken);
+        metrics.RemindersQueued(queued);
         var counts = await DrainAsync(cancellationToken) with { Queued = queued };
         LogRun(counts.Queued, counts.Sent, counts.Retrying, counts.Failed);
         return counts;
     }
 
+    /// <summary>
+    /// Drains the outbox over <see cref="ReminderOptions.DispatchConcurrency"/> SMTP sessions at once, each claiming its
+    /// own batches (a claim never hands one row to two sessions) and sending them over its one connection.
+    /// </summary>
     public async Task<ReminderRunCounts> DrainAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        var sessions = await Task.WhenAll(Enumerable.Range(0, settings.DispatchConcurrency)
+            .Select(_ => DrainOverOneSessionAsync(settings, cancellationToken)));
+        return new ReminderRunCounts(0, sessions.Sum(counts => counts.Sent), sessions.Sum(counts => counts.Retrying),
+            sessions.Sum(counts => counts.Failed));
+    }
+
+    private async Task<ReminderRunCounts> DrainOverOneSessionAsync(ReminderOptions settings, CancellationToken cancellationToken)
+    {
         var links = UnsubscribeLinks.From(settings);
         var relay = smtpOptions.Value;
         var sendTime = relay.UsesRelay ? TimeSpan.FromSeconds(relay.TimeoutSeconds) : TimeSpan.Zero;
         int sent = 0, retrying = 0, failed = 0;
-        // One batch for the whole run, so the SMTP sender sends every message over one connection.
+        var outcomes = new List<Delivery>(settings.BatchSize);
+        // One batch for the whole session, so the SMTP sender sends every message over one connection.
         await using var mail = sender.StartBatch();
         for (var batch = 0; batch < MaxBatchesPerRun; batch++)
         {
@@ -58,34 +75,46 @@ public sealed partial class ReminderCycle(
             {
                 break;
             }
-            for (var i = 0; i < claimed.Count; i++)
+            try
             {
-                var message = claimed[i];
-                if (time.GetUtcNow() + sendTime >= message.LeaseUntil)
+                for (var i = 0; i < claimed.Count; i++)
                 {
-                    // The mail server could still be busy with it when the lease ends and another node takes the row.
-                    await store.ReleaseAsync(claimed.Skip(i), cancellationToken);
-                    LogReleased(claimed.Count - i);
-                    break;
+                    var message = claimed[i];
+                    if (time.GetUtcNow() + sendTime >= message.LeaseUntil)
+                    {
+                        // The mail server could still be busy with it when the lease ends and another node takes the row.
+                        await store.ReleaseAsync(claimed.Skip(i), cancellationToken);
+                        LogReleased(claimed.Count - i);
+                        break;
+                    }
+                    var outcome = await DeliverAsync(mail, message, settings, links, cancellationToken);
+                    metrics.Dispatched(message.Kind, outcome.Status);
+                    outcomes.Add(outcome);
+                    sent += outcome.Status == NotificationStatus.Sent ? 1 : 0;
+                    retrying += outcome.Status == NotificationStatus.Pending ? 1 : 0;
+                    failed += outcome.Status == NotificationStatus.Failed ? 1 : 0;
                 }
-                switch (await DeliverAsync(mail, message, settings, links, cancellationToken))
+            }
+            finally
+            {
+                // One transaction for the batch's outcomes (on SQLite one commit, where one per message capped the rate
+                // at the disk's flushes), written even when the run is being cancelled: the server took what was sent.
+                // The price: a process killed mid-batch sends that batch's delivered rows again, all of them in flight.
+                if (outcomes.Count > 0)
                 {
-                    case NotificationStatus.Sent:
-                        sent++;
-                        break;
-                    case NotificationStatus.Pending:
-                        retrying++;
-                        break;
-                    case NotificationStatus.Failed:
-                        failed++;
-                        break;
+                    foreach (var lost in await store.RecordAsync(outcomes, CancellationToken.None))
+                    {
+                        LogLeaseLost(lost);
+                    }
+                    outcomes.Clear();
                 }
             }
         }
         return new ReminderRunCounts(0, sent, retrying, failed);
     }
 
-    private async Task<string> DeliverAsync(IEmailBatch mail, OutboxMessage message, ReminderOptions settings,
+    /// <summary>Sends one claimed message, or decides not to; records nothing (the caller records the batch's outcomes).</summary>
+    private async Task<Delivery> DeliverAsync(IEmailBatch mail, OutboxMessage message, ReminderOptions settings,
         UnsubscribeLinks links, CancellationToken cancellationToken)
     {
         var today = time.TodayInStockholm();
@@ -99,8 +128,7 @@ public sealed partial class ReminderCycle(
         };
         if (cancel is { } cancelReason)
         {
-            await store.CancelAsync(message, time.GetUtcNow(), cancelReason, cancellationToken);
-            return NotificationStatus.Cancelled;
+            return new Delivery(message, time.GetUtcNow(), NotificationStatus.Cancelled, Error: cancelReason);
         }
 
         var guardianPage = new Uri(settings.PublicBaseUrl, "vardnadshavare");
@@ -150,27 +178,20 @@ public sealed partial class ReminderCycle(
         try
         {
             await mail.SendAsync(email, cancellationToken);
-            // The server has it: record that even if the run is being cancelled, or the row would go out again.
-            if (!await store.MarkSentAsync(message, time.GetUtcNow(), CancellationToken.None))
-            {
-                LogLeaseLost(message.Id);
-            }
-            return NotificationStatus.Sent;
+            return new Delivery(message, time.GetUtcNow(), NotificationStatus.Sent);
         }
         catch (EmailSendException failure) when (failure.IsTransient && message.Attempts < settings.MaxAttempts)
         {
             var now = time.GetUtcNow();
             var next = ReminderRules.NextAttempt(now, message.Attempts, settings.FirstRetryDelay, settings.MaxRetryDelay, Random.Shared.NextDouble());
-            await store.MarkRetryAsync(message, now, next, failure.Message, cancellationToken);
             LogRetry(message.Id, message.Attempts, next);
-            return NotificationStatus.Pending;
+            return new Delivery(message, now, NotificationStatus.Pending, next, failure.Message);
         }
         catch (EmailSendException failure)
         {
             var reason = failure.IsTransient ? $"Gave up after {message.Attempts} attempts: {failure.Message}" : failure.Message;
-            await store.MarkFailedAsync(message, time.GetUtcNow(), reason, cancellationToken);
             LogFailed(message.Id, message.Attempts);
-            return NotificationStatus.Failed;
+            return new Delivery(message, time.GetUtcNow(), NotificationStatus.Failed, Error: reason);
         }
     }
 

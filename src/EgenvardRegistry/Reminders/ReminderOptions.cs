@@ -48,6 +48,13 @@ public sealed class ReminderOptions : IValidatableObject
     public int BatchSize { get; set; } = 20;
 
     /// <summary>
+    /// SMTP sessions a dispatch runs side by side on this node, each over its own connection and claiming its own
+    /// batches. More sessions spread the wait for the relay's replies; most relays limit connections per client.
+    /// </summary>
+    [Range(1, 32)]
+    public int DispatchConcurrency { get; set; } = 4;
+
+    /// <summary>
     /// How long a claim on a batch holds before another dispatcher may take its rows (a node that died mid-send). A
     /// message is only handed to the mail server while the claim still has a whole SMTP time-out to run.
     /// </summary>

@@ -120,6 +120,7 @@ public sealed class ReminderStore(IDbConnectionFactory db)
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int batchSize, TimeSpan lease, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        using var turn = await db.WaitToWriteAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var ids = (await connection.QueryAsync<Guid>(new CommandDefinition($"""
@@ -179,25 +180,13 @@ public sealed class ReminderStore(IDbConnectionFactory db)
         return messages;
     }
 
-    public Task<bool> MarkSentAsync(OutboxMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
-        FinishAsync(message, now, NotificationStatus.Sent, null, null, cancellationToken);
-
-    public Task<bool> MarkRetryAsync(OutboxMessage message, DateTimeOffset now, DateTimeOffset nextAttempt, string error,
-        CancellationToken cancellationToken) =>
-        FinishAsync(message, now, NotificationStatus.Pending, nextAttempt, error, cancellationToken);
-
-    public Task<bool> MarkFailedAsync(OutboxMessage message, DateTimeOffset now, string error, CancellationToken cancellationToken) =>
-        FinishAsync(message, now, NotificationStatus.Failed, null, error, cancellationToken);
-
-    public Task<bool> CancelAsync(OutboxMessage message, DateTimeOffset now, string reason, CancellationToken cancellationToken) =>
-        FinishAsync(message, now, NotificationStatus.Cancelled, null, reason, cancellationToken);
-
     /// <summary>
     /// Gives claimed rows that were not sent back to the outbox, due at once, as if never claimed (the attempt the claim
     /// counted is taken back): the lease was too short to send them safely. A row already taken over is left alone.
     /// </summary>
     public async Task ReleaseAsync(IEnumerable<OutboxMessage> messages, CancellationToken cancellationToken)
     {
+        using var turn = await db.WaitToWriteAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("""
             UPDATE notifications
@@ -206,28 +195,44 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             """, messages.Select(message => new { message.Id, message.LeaseUntil }), cancellationToken: cancellationToken));
     }
 
-    /// <returns>False when the row was no longer this dispatcher's (its lease ran out and another took it).</returns>
-    private Task<bool> FinishAsync(OutboxMessage message, DateTimeOffset now, string status, DateTimeOffset? nextAttempt,
-        string? error, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records what became of claimed rows, all in one transaction, each with a guarded update: a row whose lease ran out
+    /// and that another dispatcher took is not overwritten. Each row recorded is audited as an access to the child's data.
+    /// </summary>
+    /// <returns>The ids of the rows that were no longer this dispatcher's.</returns>
+    public Task<IReadOnlyList<Guid>> RecordAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) =>
         db.RunAuditedAsync(async transaction =>
         {
-            var updated = await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
-                UPDATE notifications
-                SET status = @Status, lease_until = NULL, next_attempt_at = COALESCE(@NextAttempt, next_attempt_at),
-                    last_error = @Error, sent_at = CASE WHEN @Status = 'sent' THEN @Now ELSE NULL END
-                WHERE id = @Id AND status = 'sending' AND lease_until = @LeaseUntil
-                """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = now, message.LeaseUntil },
-                transaction, cancellationToken: cancellationToken));
-            // The dispatcher read the child's name and sent it to the guardian or the unit: an access to be accounted for.
-            var action = message.Kind switch
+            var lost = new List<Guid>();
+            var events = new List<AuditEvent>(deliveries.Count);
+            foreach (var (message, at, status, nextAttempt, error) in deliveries)
             {
-                NotificationKinds.CertificateRequest => AuditActions.RequestSend,
-                NotificationKinds.ShareWithdrawn => AuditActions.ShareWithdrawnSend,
-                NotificationKinds.EmailChanged => AuditActions.GuardianEmailChangedSend,
-                _ => AuditActions.ReminderSend,
-            };
-            return updated == 1
-                ? Audited.With(true, new AuditEvent(now, "system", SystemActor, null, action, message.CertificateId, message.ChildId, status))
-                : Audited.With(false);
+                var updated = await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
+                    UPDATE notifications
+                    SET status = @Status, lease_until = NULL, next_attempt_at = COALESCE(@NextAttempt, next_attempt_at),
+                        last_error = @Error, sent_at = CASE WHEN @Status = 'sent' THEN @Now ELSE NULL END
+                    WHERE id = @Id AND status = 'sending' AND lease_until = @LeaseUntil
+                    """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = at, message.LeaseUntil },
+                    transaction, cancellationToken: cancellationToken));
+                if (updated != 1)
+                {
+                    lost.Add(message.Id);
+                    continue;
+                }
+                // The dispatcher read the child's name and sent it to the guardian or the unit: an access to be accounted for.
+                var action = message.Kind switch
+                {
+                    NotificationKinds.CertificateRequest => AuditActions.RequestSend,
+                    NotificationKinds.ShareWithdrawn => AuditActions.ShareWithdrawnSend,
+                    NotificationKinds.EmailChanged => AuditActions.GuardianEmailChangedSend,
+                    _ => AuditActions.ReminderSend,
+                };
+                events.Add(new AuditEvent(at, "system", SystemActor, null, action, message.CertificateId, message.ChildId, status));
+            }
+            return Audited.With<IReadOnlyList<Guid>>(lost, events);
         }, cancellationToken);
 }
+
+/// <summary>What became of one claimed outbox row, and when: its new status, the next attempt for a retry, the error.</summary>
+public sealed record Delivery(OutboxMessage Message, DateTimeOffset At, string Status, DateTimeOffset? NextAttempt = null,
+    string? Error = null);

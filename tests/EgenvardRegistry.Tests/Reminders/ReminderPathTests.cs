@@ -416,6 +416,24 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
+    public async Task MoreDueThanOneBatch_GoOutOverSeveralSessionsAtOnce_EachMessageOnce()
+    {
+        for (var i = 0; i < 24; i++)
+        {
+            await IssueExpiringIn(i % 15, measure: MeasureNumber(i % 7), childPnr: i < 12 ? Samples.ChildPnr : Samples.OtherChildPnr);
+        }
+        var connectionsBefore = _smtp.Connections;
+
+        var run = Counts(await Run());
+
+        // A batch is 20 rows: one session claims 20 and, while it waits on the relay, a second claims the other 4.
+        Assert.That(run, Is.EqualTo((24, 24, 0, 0)));
+        Assert.That(_smtp.Connections - connectionsBefore, Is.EqualTo(2));
+        Assert.That(NewMail().Select(mail => mail.MessageId).ToList(), Is.Unique.And.Count.EqualTo(24));
+        Assert.That((await Outbox()).Select(row => (row.Status, row.Attempts)), Is.All.EqualTo(("sent", 1)));
+    }
+
+    [Test]
     public async Task Admin_ListsFailedNotifications_AndRetryingSendsThem()
     {
         var certificate = await IssueExpiringIn(14);
