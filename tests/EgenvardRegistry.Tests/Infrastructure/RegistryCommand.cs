@@ -16,19 +16,45 @@ public static class RegistryCommand
         public override string ToString() => $"exit code {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
     }
 
+    /// <summary>The built service next to the tests.</summary>
+    public static string ServiceDll => Path.Combine(AppContext.BaseDirectory, "EgenvardRegistry.dll");
+
     public static Task<Outcome> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> settings,
-        params string[] arguments)
+        params string[] arguments) =>
+        RunToolAsync(DotnetHost(), [ServiceDll, .. arguments], workingDirectory, Environment(settings));
+
+    /// <summary>Settings as an operator's shell passes them (<c>Smtp__Host</c>), in the "Testing" environment.</summary>
+    public static Dictionary<string, string?> Environment(IReadOnlyDictionary<string, string> settings)
     {
         var environment = settings.ToDictionary(
             setting => setting.Key.Replace(":", "__", StringComparison.Ordinal), setting => (string?)setting.Value);
         environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
         environment["DOTNET_ENVIRONMENT"] = null;
-        return RunToolAsync(DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "EgenvardRegistry.dll"), .. arguments],
-            workingDirectory, environment);
+        return environment;
     }
 
     /// <summary>Runs any program to its end (within a time-out), with <paramref name="environment"/> on top of the tests' own (null removes).</summary>
     public static async Task<Outcome> RunToolAsync(string program, IEnumerable<string> arguments, string workingDirectory,
+        IReadOnlyDictionary<string, string?> environment)
+    {
+        using var process = Process.Start(StartInfo(program, arguments, workingDirectory, environment)) ?? throw new InvalidOperationException($"{program} did not start.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not end within {Timeout.TotalSeconds} s.");
+        }
+        return new Outcome(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>How to start <paramref name="program"/>: output redirected, <paramref name="environment"/> on top of the tests' own (null removes).</summary>
+    public static ProcessStartInfo StartInfo(string program, IEnumerable<string> arguments, string workingDirectory,
         IReadOnlyDictionary<string, string?> environment)
     {
         var start = new ProcessStartInfo(program)
@@ -53,26 +79,12 @@ public static class RegistryCommand
                 start.Environment[key] = value;
             }
         }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(Timeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} did not end within {Timeout.TotalSeconds} s.");
-        }
-        return new Outcome(process.ExitCode, await output, await error);
+        return start;
     }
 
     /// <summary>The dotnet host running the tests, so the service runs on the same runtime.</summary>
-    private static string DotnetHost() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath!
-        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+    public static string DotnetHost() =>
+        Path.GetFileNameWithoutExtension(System.Environment.ProcessPath) == "dotnet" ? System.Environment.ProcessPath!
+        : System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
         : "dotnet";
 }

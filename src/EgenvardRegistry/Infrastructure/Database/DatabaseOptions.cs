@@ -12,6 +12,36 @@ public sealed class DatabaseOptions : IValidatableObject
     /// <summary>Bound from <c>ConnectionStrings:Registry</c>.</summary>
     public string ConnectionString { get; set; } = "";
 
+    /// <summary>
+    /// PostgreSQL: how long opening a connection may take before the request fails (503), unless the connection string
+    /// says (<c>Timeout</c>). Npgsql's own default, 15 s, would hold a caller long after the database went away.
+    /// </summary>
+    [Range(1, 300)]
+    public int ConnectTimeoutSeconds { get; set; } = 5;
+
+    /// <summary>PostgreSQL: how long one statement may run, unless the connection string says (<c>Command Timeout</c>). Migrations have none.</summary>
+    [Range(1, 3600)]
+    public int CommandTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>
+    /// The PostgreSQL connection string with <see cref="ConnectTimeoutSeconds"/> and <see cref="CommandTimeoutSeconds"/>
+    /// where it names no time-outs of its own.
+    /// </summary>
+    public string PostgresConnectionString()
+    {
+        var named = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = ConnectionString };
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+        if (!named.ContainsKey("Timeout") && !named.ContainsKey("Connect Timeout") && !named.ContainsKey("Connection Timeout"))
+        {
+            builder.Timeout = ConnectTimeoutSeconds;
+        }
+        if (!named.ContainsKey("Command Timeout") && !named.ContainsKey("CommandTimeout"))
+        {
+            builder.CommandTimeout = CommandTimeoutSeconds;
+        }
+        return builder.ConnectionString;
+    }
+
     public DatabaseProvider ParseProvider() => Provider.Trim().ToLowerInvariant() switch
     {
         "sqlite" => DatabaseProvider.Sqlite,

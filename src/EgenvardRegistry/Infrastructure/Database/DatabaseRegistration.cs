@@ -23,13 +23,14 @@ public static class DatabaseRegistration
             return options.ParseProvider() switch
             {
                 DatabaseProvider.Postgres => new PostgresConnectionFactory(
-                    PostgresDataSource(options.ConnectionString, provider.GetRequiredService<ILoggerFactory>())),
+                    PostgresDataSource(options.PostgresConnectionString(), provider.GetRequiredService<ILoggerFactory>())),
                 _ => new SqliteConnectionFactory(
                     options.ConnectionString, provider.GetRequiredService<IHostEnvironment>().ContentRootPath),
             };
         });
         services.AddSingleton<MigrationRunner>();
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        // A database that does not answer is unhealthy within seconds, not after a connect time-out of its own.
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"], timeout: TimeSpan.FromSeconds(5));
         return services;
     }
 

@@ -44,7 +44,8 @@ public sealed partial class MigrationRunner(IDbConnectionFactory db, TimeProvide
     internal async Task<int> ApplyAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(db.Dialect.BeginMigrationsSql, cancellationToken: cancellationToken));
+        // No command time-out here: waiting for another node's migrations, and a long script, are not requests to fail fast.
+        await connection.ExecuteAsync(new CommandDefinition(db.Dialect.BeginMigrationsSql, commandTimeout: 0, cancellationToken: cancellationToken));
         try
         {
             await connection.ExecuteAsync(new CommandDefinition("""
@@ -62,7 +63,7 @@ public sealed partial class MigrationRunner(IDbConnectionFactory db, TimeProvide
             {
                 var script = await File.ReadAllTextAsync(migration.Path, cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition(script, transaction: transaction, cancellationToken: cancellationToken));
+                await connection.ExecuteAsync(new CommandDefinition(script, transaction: transaction, commandTimeout: 0, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)",
                     new { migration.Version, migration.Name, AppliedAt = TypeHandlers.ToUtcText(time.GetUtcNow()) },

@@ -17,6 +17,7 @@ public static class HttpRegistration
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Extensions["traceId"] = context.HttpContext.TraceIdentifier);
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableExceptionHandler>();
         // Malformed bodies reach BadRequestExceptionHandler, which says what was wrong, instead of a bare 400.
         services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(options =>
@@ -61,7 +62,8 @@ public static class HttpRegistration
 
     /// <summary>
     /// A group of API endpoints under <paramref name="prefix"/>: tagged for the OpenAPI document, on the per-caller request
-    /// budget, and documented to answer the problems every API endpoint can give (401, 403, 429).
+    /// budget, and documented to answer the problems every API endpoint can give (401, 403, 429, and 503 while the database
+    /// is unavailable).
     /// </summary>
     public static RouteGroupBuilder MapApiGroup(this IEndpointRouteBuilder routes, string prefix, string tag)
     {
@@ -70,7 +72,8 @@ public static class HttpRegistration
             .RequireRateLimiting(RateLimits.Api)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 
