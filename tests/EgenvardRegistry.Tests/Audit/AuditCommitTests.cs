@@ -81,18 +81,21 @@ public sealed class SqliteGroupAuditCommitTests() : IntegrationTest(Engine.Sqlit
     public async Task CallersArrivingWhileAnotherWrites_ShareACommit_AndNoneReturnsBeforeIt()
     {
         var before = Commit.Committed;
-        Task[] callers;
+        Task<long>[] callers;
         using (await Db.WaitToWriteAsync(CancellationToken.None)) // someone else is writing (an issue, say)
         {
-            callers = [.. Enumerable.Range(0, 64).Select(i => Commit.CommitAsync([Read($"caller {i}")], CancellationToken.None))];
-            await Task.Delay(200);
-
-            Assert.That(callers.Where(caller => caller.IsCompleted), Is.Empty, "no caller may return before its event is committed");
-            Assert.That(await AuditCount(), Is.Zero);
+            // Each caller looks, the moment it returns, for its own event in the log from a connection of its own.
+            callers = [.. Enumerable.Range(0, 64).Select(async i =>
+            {
+                await Commit.CommitAsync([Read($"caller {i}")], CancellationToken.None);
+                return await AuditCount("outcome = @Outcome", new { Outcome = $"caller {i}" });
+            })];
+            Assert.That(callers.Where(caller => caller.IsCompleted), Is.Empty, "nothing commits while another writes");
         }
-        await Task.WhenAll(callers);
+        var seen = await Task.WhenAll(callers);
 
         var after = Commit.Committed;
+        Assert.That(seen, Is.All.EqualTo(1), "each caller's event was committed when its call returned");
         Assert.That(await AuditCount(), Is.EqualTo(64));
         Assert.That(after.Callers - before.Callers, Is.EqualTo(64));
         // The writer may have taken the first caller (or a few) before it had to wait; everyone else came in the next batch.

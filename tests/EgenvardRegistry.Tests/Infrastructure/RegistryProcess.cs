@@ -19,6 +19,7 @@ public sealed class RegistryProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RegistryProcess(Process process, Uri address)
     {
@@ -50,6 +51,8 @@ public sealed class RegistryProcess : IAsyncDisposable
         ["RateLimiting:PermitsPerMinute"] = "1000000",
         ["RateLimiting:LookupPermitsPerMinute"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
+        // "Application started.": the signal StartAsync waits for (the migrations ran before it).
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
     };
 
     /// <summary>Starts the service in <paramref name="folder"/> and returns once <c>/health/ready</c> answers 200.</summary>
@@ -72,34 +75,29 @@ public sealed class RegistryProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartPatience)
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => service._started.TrySetResult();
+        try
         {
-            if (process.HasExited)
-            {
-                Assert.Fail($"The service exited with {process.ExitCode} before it was ready:\n{service.Output}");
-            }
-            try
-            {
-                using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    return service;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Listening, not answering yet.
-            }
-            await Task.Delay(100);
+            await service._started.Task.WaitAsync(StartPatience);
+        }
+        catch (TimeoutException)
+        {
+            await service.DisposeAsync();
+            Assert.Fail($"The service did not start within {StartPatience}:\n{service.Output}");
+        }
+        if (process.HasExited)
+        {
+            Assert.Fail($"The service exited with {process.ExitCode} before it was ready:\n{service.Output}");
+        }
+        using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+        using var ready = await client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        if (ready.StatusCode == HttpStatusCode.OK)
+        {
+            return service;
         }
         await service.DisposeAsync();
-        Assert.Fail($"The service was not ready within {StartPatience}:\n{service.Output}");
+        Assert.Fail($"The service started but was not ready ({ready.StatusCode}):\n{service.Output}");
         throw new UnreachableException();
     }
 
@@ -155,6 +153,10 @@ public sealed class RegistryProcess : IAsyncDisposable
             return;
         }
         _output.Enqueue(line);
+        if (line.Contains("Application started.", StringComparison.Ordinal))
+        {
+            _started.TrySetResult();
+        }
         while (_output.Count > KeptLines && _output.TryDequeue(out _))
         {
         }
