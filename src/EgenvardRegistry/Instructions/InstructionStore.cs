@@ -120,13 +120,6 @@ public sealed class InstructionStore(IDbConnectionFactory db, TimeProvider time)
                 refusal ?? (removed == 1 ? AuditOutcomes.Ok : AuditOutcomes.NotFound), certificateId, certificate?.ChildId));
         }, cancellationToken);
 
-    /// <summary>How many staff are instructed for a certificate at a school unit, inside the caller's transaction.</summary>
-    public static async Task<int> CountCurrentAsync(DbTransaction transaction, Guid certificateId, string schoolUnit,
-        CancellationToken cancellationToken) =>
-        (int)await transaction.Connection!.ExecuteScalarAsync<long>(new CommandDefinition("""
-            SELECT COUNT(*) FROM current_staff_instructions WHERE certificate_id = @CertificateId AND school_unit = @SchoolUnit
-            """, new { CertificateId = certificateId, SchoolUnit = schoolUnit }, transaction, cancellationToken: cancellationToken));
-
     /// <summary>How many staff are instructed at a school unit for each of these certificates (absent: none).</summary>
     public static async Task<IReadOnlyDictionary<Guid, int>> CountCurrentAsync(DbTransaction transaction, SqlDialect dialect,
         IReadOnlyCollection<Guid> certificateIds, string schoolUnit, CancellationToken cancellationToken)

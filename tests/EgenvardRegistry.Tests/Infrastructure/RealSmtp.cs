@@ -40,3 +40,33 @@ public sealed record RealSmtp(int Port, string Maildir)
     /// <summary>What the service sent for an outbox row, whose Message-ID it derives from the row's id.</summary>
     public List<MimeMessage> DeliveredFor(Guid notificationId) => Delivered($"notification-{notificationId:N}@egenvard.test");
 }
+
+/// <summary>
+/// A fixture's host whose mail goes to the real SMTP server: its own database on the fixture's engine and a host on it,
+/// started once per fixture and disposed with it.
+/// </summary>
+public sealed class RealSmtpHost : IAsyncDisposable
+{
+    private RealSmtpHost(RealSmtp smtp, TestDatabase database, RegistryApp app) => (Smtp, Database, App) = (smtp, database, app);
+
+    public RealSmtp Smtp { get; }
+
+    public TestDatabase Database { get; }
+
+    public RegistryApp App { get; }
+
+    public static async Task<RealSmtpHost> StartAsync(Engine engine)
+    {
+        var smtp = RealSmtp.FromEnvironment();
+        var database = await TestDatabase.CreateAsync(engine);
+        var app = smtp.HostOn(database);
+        _ = app.Server;
+        return new RealSmtpHost(smtp, database, app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

@@ -15,30 +15,21 @@ namespace EgenvardRegistry.Tests.Requests;
 [TestFixture(Engine.Postgres)]
 public sealed class RequestEmailDeliveryTests(Engine engine) : RequestTestBase(engine)
 {
-    private TestDatabase _database = null!;
-    private RegistryApp _app = null!;
-    private RealSmtp _smtp = null!;
+    private RealSmtpHost _host = null!;
 
     [OneTimeSetUp]
-    public async Task StartHostWithTheRealSmtpServer()
-    {
-        _smtp = RealSmtp.FromEnvironment();
-        _database = await TestDatabase.CreateAsync(Engine);
-        _app = _smtp.HostOn(_database);
-        _ = _app.Server;
-    }
+    public async Task StartHostWithTheRealSmtpServer() => _host = await RealSmtpHost.StartAsync(Engine);
 
     [OneTimeTearDown]
     public async Task StopHost()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.DisposeAsync();
-            await _database.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 
-    protected override Task<RegistryApp> HostAsync() => Task.FromResult(_app);
+    protected override Task<RegistryApp> HostAsync() => Task.FromResult(_host.App);
 
     private async Task<JsonObject> Run()
     {
@@ -54,7 +45,7 @@ public sealed class RequestEmailDeliveryTests(Engine engine) : RequestTestBase(e
             .Select(item => (Guid.Parse(item!["id"]!.GetValue<string>()), item["guardianName"]!.GetValue<string>()))];
     }
 
-    private List<MimeMessage> Delivered(Guid notificationId) => _smtp.DeliveredFor(notificationId);
+    private List<MimeMessage> Delivered(Guid notificationId) => _host.Smtp.DeliveredFor(notificationId);
 
     /// <summary>What a reader sees, but the Message-ID: it is made from the outbox row's id, whose hex may hold a run of digits.</summary>
     private static IReadOnlyList<string> Readable(MimeMessage mail) =>

@@ -18,30 +18,21 @@ public sealed class ShareWithdrawnEmailTests(Engine engine) : IntegrationTest(en
 {
     private const string UnitEmail = "rektor.solbacka@example.se";
 
-    private TestDatabase _database = null!;
-    private RegistryApp _app = null!;
-    private RealSmtp _smtp = null!;
+    private RealSmtpHost _host = null!;
 
     [OneTimeSetUp]
-    public async Task StartHostWithTheRealSmtpServer()
-    {
-        _smtp = RealSmtp.FromEnvironment();
-        _database = await TestDatabase.CreateAsync(Engine);
-        _app = _smtp.HostOn(_database);
-        _ = _app.Server;
-    }
+    public async Task StartHostWithTheRealSmtpServer() => _host = await RealSmtpHost.StartAsync(Engine);
 
     [OneTimeTearDown]
     public async Task StopHost()
     {
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.DisposeAsync();
-            await _database.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 
-    protected override Task<RegistryApp> HostAsync() => Task.FromResult(_app);
+    protected override Task<RegistryApp> HostAsync() => Task.FromResult(_host.App);
 
     [SetUp]
     public Task FillTheDirectory() => Client(Tokens.Admin()).ImportOk();
@@ -68,7 +59,7 @@ public sealed class ShareWithdrawnEmailTests(Engine engine) : IntegrationTest(en
         return (await response.ReadJson())["items"]!.AsArray();
     }
 
-    private List<MimeMessage> Delivered(string notificationId) => _smtp.DeliveredFor(Guid.Parse(notificationId));
+    private List<MimeMessage> Delivered(string notificationId) => _host.Smtp.DeliveredFor(Guid.Parse(notificationId));
 
     /// <summary>What a reader sees, but the Message-ID: it is made from the outbox row's id, whose hex may hold a run of digits.</summary>
     private static IReadOnlyList<string> Readable(MimeMessage mail) =>
