@@ -53,13 +53,17 @@ public sealed partial class ReminderCycle(
     public async Task<ReminderRunCounts> DrainAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        // A run sends what was due when it began: a retry that falls due meanwhile waits for the next run, so a run ends
+        // even while a relay keeps refusing and the back-offs are short.
+        var dueBy = time.GetUtcNow();
         var sessions = await Task.WhenAll(Enumerable.Range(0, settings.DispatchConcurrency)
-            .Select(_ => DrainOverOneSessionAsync(settings, cancellationToken)));
+            .Select(_ => DrainOverOneSessionAsync(settings, dueBy, cancellationToken)));
         return new ReminderRunCounts(0, sessions.Sum(counts => counts.Sent), sessions.Sum(counts => counts.Retrying),
             sessions.Sum(counts => counts.Failed));
     }
 
-    private async Task<ReminderRunCounts> DrainOverOneSessionAsync(ReminderOptions settings, CancellationToken cancellationToken)
+    private async Task<ReminderRunCounts> DrainOverOneSessionAsync(ReminderOptions settings, DateTimeOffset dueBy,
+        CancellationToken cancellationToken)
     {
         var links = UnsubscribeLinks.From(settings);
         var relay = smtpOptions.Value;
@@ -70,7 +74,7 @@ public sealed partial class ReminderCycle(
         await using var mail = sender.StartBatch();
         for (var batch = 0; batch < MaxBatchesPerRun; batch++)
         {
-            var claimed = await store.ClaimAsync(settings.BatchSize, settings.Lease, time.GetUtcNow(), cancellationToken);
+            var claimed = await store.ClaimAsync(settings.BatchSize, settings.Lease, time.GetUtcNow(), dueBy, cancellationToken);
             if (claimed.Count == 0)
             {
                 break;

@@ -114,11 +114,11 @@ public sealed class ReminderStore(IDbConnectionFactory db)
     }
 
     /// <summary>
-    /// Claims up to <paramref name="batchSize"/> due rows (and rows whose lease ran out) for this dispatcher, each until
-    /// <paramref name="now"/> + <paramref name="lease"/>.
+    /// Claims up to <paramref name="batchSize"/> rows due by <paramref name="dueBy"/> (and rows whose lease ran out) for
+    /// this dispatcher, each until <paramref name="now"/> + <paramref name="lease"/>.
     /// </summary>
     public async Task<IReadOnlyList<OutboxMessage>> ClaimAsync(int batchSize, TimeSpan lease, DateTimeOffset now,
-        CancellationToken cancellationToken)
+        DateTimeOffset dueBy, CancellationToken cancellationToken)
     {
         using var turn = await db.WaitToWriteAsync(cancellationToken);
         await using var connection = await db.OpenAsync(cancellationToken);
@@ -128,12 +128,12 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             SET status = 'sending', lease_until = @LeaseUntil, attempts = attempts + 1
             WHERE id IN (
                 SELECT id FROM notifications
-                WHERE (status = 'pending' AND next_attempt_at <= @Now) OR (status = 'sending' AND lease_until < @Now)
+                WHERE (status = 'pending' AND next_attempt_at <= @DueBy) OR (status = 'sending' AND lease_until < @Now)
                 ORDER BY next_attempt_at, id
                 LIMIT @BatchSize
                 {db.Dialect.SkipLockedSql})
             RETURNING id
-            """, new { Now = now, LeaseUntil = now + lease, BatchSize = batchSize }, transaction, cancellationToken: cancellationToken)))
+            """, new { Now = now, DueBy = dueBy, LeaseUntil = now + lease, BatchSize = batchSize }, transaction, cancellationToken: cancellationToken)))
             .ToList();
         // A reminder reads its certificate and guardian, a request its request and recipient, a withdrawal notice its
         // consent event, the certificate that names and the unit, an address-change notice its guardian: the joins of the

@@ -297,7 +297,7 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
         var store = App.Services.GetRequiredService<ReminderStore>();
         var bands = ReminderRules.Bands(Clock.Today, new ReminderOptions().Thresholds());
         await store.ScanAsync(bands, Clock.Today, Clock.GetUtcNow(), CancellationToken.None);
-        var claimed = await store.ClaimAsync(10, Lease, Clock.GetUtcNow(), CancellationToken.None); // and then it dies
+        var claimed = await store.ClaimAsync(10, Lease, Clock.GetUtcNow(), Clock.GetUtcNow(), CancellationToken.None); // and then it dies
 
         var whileLeased = Counts(await Run());
         Clock.Advance(Lease + TimeSpan.FromMinutes(1));
@@ -332,7 +332,7 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
                 case 3:
                     // While the mail server takes the third message, the first claim runs out and another node looks.
                     Clock.Advance(TimeSpan.FromSeconds(5));
-                    tookOver.AddRange((await store.ClaimAsync(10, Lease, Clock.GetUtcNow(), CancellationToken.None)).Select(m => m.Id));
+                    tookOver.AddRange((await store.ClaimAsync(10, Lease, Clock.GetUtcNow(), Clock.GetUtcNow(), CancellationToken.None)).Select(m => m.Id));
                     break;
             }
         };
@@ -411,6 +411,27 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
         Assert.That(drains.Sum(d => d.Sent), Is.EqualTo(24));
         Assert.That(messageIds, Is.Unique.And.Count.EqualTo(24));
         Assert.That(outbox.Select(row => row.Status), Is.All.EqualTo("sent"));
+    }
+
+    [Test]
+    public async Task RetryThatFallsDueDuringARun_WaitsForTheNextRun_SoARunEnds()
+    {
+        await IssueExpiringIn(14, measure: MeasureNumber(0));
+        await IssueExpiringIn(14, measure: MeasureNumber(1));
+        _smtp.Next(SmtpFault.Reject451AtRcpt); // the first message is refused: a retry in about a minute
+        _smtp.OnAccepted = _ =>
+        {
+            Clock.Advance(TimeSpan.FromMinutes(5)); // the second takes long enough for that retry to fall due
+            return Task.CompletedTask;
+        };
+
+        var first = Counts(await Run());
+        _smtp.OnAccepted = null;
+        var next = Counts(await Run());
+
+        Assert.That(first, Is.EqualTo((2, 1, 1, 0)), "the run did not go round again for the retry");
+        Assert.That(next, Is.EqualTo((0, 1, 0, 0)));
+        Assert.That(NewMail().Select(mail => mail.MessageId).ToList(), Is.Unique.And.Count.EqualTo(2));
     }
 
     [Test]
