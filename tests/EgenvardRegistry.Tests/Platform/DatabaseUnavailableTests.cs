@@ -117,6 +117,18 @@ public sealed class DatabaseUnavailableTests(Engine engine) : IntegrationTest(en
         Assert.That(built.Host, Is.EqualTo("db"));
     }
 
+    [TestCase("Host=db;Username=u", 64)]
+    [TestCase("Host=db;Username=u;Max Auto Prepare=0", 0)]
+    [TestCase("Host=db;Username=u;MaxAutoPrepare=10", 10)]
+    public void PostgresConnectionString_PreparesRepeatedStatements_UnlessItSaysOtherwise(string connectionString, int maxAutoPrepare)
+    {
+        var options = new DatabaseOptions { Provider = "postgres", ConnectionString = connectionString };
+
+        var built = new NpgsqlConnectionStringBuilder(options.PostgresConnectionString());
+
+        Assert.That(built.MaxAutoPrepare, Is.EqualTo(maxAutoPrepare));
+    }
+
     /// <summary>Opens the real database's connections, or throws <see cref="Failure"/> while one is set.</summary>
     private sealed class FailingConnections : IDbConnectionFactory
     {

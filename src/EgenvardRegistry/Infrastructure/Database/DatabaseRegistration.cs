@@ -34,20 +34,9 @@ public static class DatabaseRegistration
         return services;
     }
 
-    /// <summary>
-    /// Npgsql's pool, with statements that run again and again prepared on the server after a few uses (parsed and
-    /// planned once per connection: the verification's read is seven statements), unless the connection string says
-    /// otherwise (<c>Max Auto Prepare=0</c> turns it off).
-    /// </summary>
-    private static NpgsqlDataSource PostgresDataSource(string connectionString, ILoggerFactory loggers)
-    {
-        var builder = new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggers);
-        if (!new NpgsqlConnectionStringBuilder(connectionString).ContainsKey("Max Auto Prepare"))
-        {
-            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-        }
-        return builder.Build();
-    }
+    /// <summary>Npgsql's pool, for the connection string <see cref="DatabaseOptions.PostgresConnectionString"/> completed.</summary>
+    private static NpgsqlDataSource PostgresDataSource(string connectionString, ILoggerFactory loggers) =>
+        new NpgsqlDataSourceBuilder(connectionString).UseLoggerFactory(loggers).Build();
 }
 
 public sealed class DatabaseHealthCheck(IDbConnectionFactory db) : IHealthCheck
