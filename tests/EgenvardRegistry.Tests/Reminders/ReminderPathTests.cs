@@ -291,6 +291,41 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
     }
 
     [Test]
+    public async Task Claim_TakesRowsWhoseLeaseRanOutAndDueRowsOldestFirst_ABatchAtMost_NeverOneNotYetDue()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            await IssueExpiringIn(14, measure: MeasureNumber(i));
+        }
+        var store = App.Services.GetRequiredService<ReminderStore>();
+        var start = Clock.GetUtcNow();
+        await store.ScanAsync(ReminderRules.Bands(Clock.Today, new ReminderOptions().Thresholds()), Clock.Today, start,
+            CancellationToken.None);
+        // Retries due 1 h, 2 h, 3 h and 50 h after the scan; the one due after 1 h is claimed at 2 h, and its dispatcher dies.
+        var rows = new List<Guid>();
+        foreach (var hours in new[] { 1, 2, 3, 50 })
+        {
+            var message = (await store.ClaimAsync(1, Lease, start, start, CancellationToken.None)).Single();
+            await store.RecordAsync([new Delivery(message, start, NotificationStatus.Pending, start.AddHours(hours), "421")],
+                CancellationToken.None);
+            rows.Add(message.Id);
+        }
+        var died = await store.ClaimAsync(1, Lease, start.AddHours(2), start.AddHours(2), CancellationToken.None);
+        var now = start.AddHours(4);
+
+        var first = await store.ClaimAsync(2, Lease, now, now, CancellationToken.None);
+        var second = await store.ClaimAsync(2, Lease, now, now, CancellationToken.None);
+        var third = await store.ClaimAsync(2, Lease, now, now, CancellationToken.None);
+
+        Assert.That(died.Single().Id, Is.EqualTo(rows[0]));
+        Assert.That(first.Select(message => message.Id), Is.EquivalentTo(new[] { rows[0], rows[1] }),
+            "the row whose lease ran out and the oldest due row, two at most");
+        Assert.That(second.Select(message => message.Id), Is.EqualTo(new[] { rows[2] }));
+        Assert.That(third, Is.Empty, "the row due at 50 h is not due");
+        Assert.That(first.Single(message => message.Id == rows[0]).Attempts, Is.EqualTo(3), "its third claim");
+    }
+
+    [Test]
     public async Task DispatcherThatDied_LeavesItsRowsToAnotherAfterTheLease()
     {
         await IssueExpiringIn(14);
