@@ -191,10 +191,33 @@ public static class AuditLog
     public static Task WriteAsync(DbTransaction transaction, IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken) =>
         WriteAsync(transaction.Connection!, transaction, events, cancellationToken);
 
-    /// <summary>With no transaction the INSERT is one on its own, committed when it returns.</summary>
+    /// <summary>
+    /// With no transaction the INSERT is one on its own, committed when it returns. On PostgreSQL several events go in
+    /// one statement (arrays unnested): Dapper runs a list as one command per element, a round trip each — a school's
+    /// list of 200 certificates was 200 round trips, and each batch of the reminder dispatch 20.
+    /// </summary>
     public static async Task WriteAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<AuditEvent> events,
         CancellationToken cancellationToken)
     {
+        if (events.Count > 1 && connection is Npgsql.NpgsqlConnection)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                INSERT INTO audit_events (occurred_at, actor_role, actor_id, actor_unit, action, certificate_id, child_id, outcome, detail)
+                SELECT * FROM unnest(@OccurredAt, @ActorRole, @ActorId, @ActorUnit, @Action, @CertificateId, @ChildId, @Outcome, @Detail)
+                """, new
+            {
+                OccurredAt = events.Select(e => e.OccurredAt).ToArray(),
+                ActorRole = events.Select(e => e.ActorRole).ToArray(),
+                ActorId = events.Select(e => e.ActorId).ToArray(),
+                ActorUnit = events.Select(e => e.ActorUnit).ToArray(),
+                Action = events.Select(e => e.Action).ToArray(),
+                CertificateId = events.Select(e => e.CertificateId).ToArray(),
+                ChildId = events.Select(e => e.ChildId).ToArray(),
+                Outcome = events.Select(e => e.Outcome).ToArray(),
+                Detail = events.Select(e => e.Detail).ToArray(),
+            }, transaction, cancellationToken: cancellationToken));
+            return;
+        }
         await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO audit_events (occurred_at, actor_role, actor_id, actor_unit, action, certificate_id, child_id, outcome, detail)
             VALUES (@OccurredAt, @ActorRole, @ActorId, @ActorUnit, @Action, @CertificateId, @ChildId, @Outcome, @Detail)

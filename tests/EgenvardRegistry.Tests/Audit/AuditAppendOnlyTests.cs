@@ -78,4 +78,35 @@ public sealed class AuditAppendOnlyTests(Engine engine) : IntegrationTest(engine
 
         Assert.That((await AuditRows()).Select(row => row.Action), Is.EqualTo(new[] { "audit.read", "certificate.issue" }));
     }
+
+    [Test]
+    public async Task SeveralEventsInOneWrite_AreAllRecorded_InOrder_WithTheirFields()
+    {
+        var at = Clock.GetUtcNow();
+        var school = new Caller(Roles.School, "school-1", "Skolan", null, null, "12345678", null, null);
+        var (certificate, child) = (Guid.NewGuid(), Guid.NewGuid());
+        AuditEvent[] events =
+        [
+            AuditEvent.By(school, at, AuditActions.CertificateRead, AuditOutcomes.Ok, certificate, child),
+            AuditEvent.By(school, at, AuditActions.Verification, "none"),
+            AuditEvent.By(school, at.AddSeconds(1), AuditActions.CertificateRead, AuditOutcomes.Ok, child, certificate, "detail"),
+        ];
+        await using (var connection = await App.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(CancellationToken.None))
+        {
+            await AuditLog.WriteAsync(connection, null, events, CancellationToken.None);
+        }
+
+        var rows = await AuditRows();
+
+        Assert.That(rows.Select(row => (row.Action, row.Outcome, row.ActorUnit, row.Detail)), Is.EqualTo(new[]
+        {
+            (AuditActions.CertificateRead, AuditOutcomes.Ok, (string?)"12345678", (string?)null),
+            (AuditActions.Verification, "none", "12345678", null),
+            (AuditActions.CertificateRead, AuditOutcomes.Ok, "12345678", "detail"),
+        }));
+        Assert.That(rows.Select(row => (row.CertificateId?.ToLowerInvariant(), row.ChildId?.ToLowerInvariant())), Is.EqualTo(new[]
+        {
+            (certificate.ToString(), child.ToString()), ((string?)null, (string?)null), (child.ToString(), certificate.ToString()),
+        }));
+    }
 }
