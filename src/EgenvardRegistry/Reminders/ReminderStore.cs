@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Infrastructure.Database;
@@ -216,18 +217,12 @@ public sealed class ReminderStore(IDbConnectionFactory db)
     public Task<IReadOnlyList<Guid>> RecordAsync(IReadOnlyList<Delivery> deliveries, CancellationToken cancellationToken) =>
         db.RunAuditedAsync(async transaction =>
         {
+            var recorded = await RecordOutcomesAsync(transaction, deliveries, cancellationToken);
             var lost = new List<Guid>();
             var events = new List<AuditEvent>(deliveries.Count);
-            foreach (var (message, at, status, nextAttempt, error) in deliveries)
+            foreach (var (message, at, status, _, _) in deliveries)
             {
-                var updated = await transaction.Connection!.ExecuteAsync(new CommandDefinition("""
-                    UPDATE notifications
-                    SET status = @Status, lease_until = NULL, next_attempt_at = COALESCE(@NextAttempt, next_attempt_at),
-                        last_error = @Error, sent_at = CASE WHEN @Status = 'sent' THEN @Now ELSE NULL END
-                    WHERE id = @Id AND status = 'sending' AND lease_until = @LeaseUntil
-                    """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = at, message.LeaseUntil },
-                    transaction, cancellationToken: cancellationToken));
-                if (updated != 1)
+                if (!recorded.Contains(message.Id))
                 {
                     lost.Add(message.Id);
                     continue;
@@ -244,6 +239,53 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             }
             return Audited.With<IReadOnlyList<Guid>>(lost, events);
         }, cancellationToken);
+
+    /// <summary>
+    /// Each row's outcome, guarded: only a row still in this claim (sending, with the lease it was claimed with) changes.
+    /// On PostgreSQL one statement for the batch (arrays unnested), where one per row was a round trip each.
+    /// </summary>
+    /// <returns>The ids of the rows changed.</returns>
+    private async Task<HashSet<Guid>> RecordOutcomesAsync(DbTransaction transaction, IReadOnlyList<Delivery> deliveries,
+        CancellationToken cancellationToken)
+    {
+        const string Set = """
+            status = v.status, lease_until = NULL, next_attempt_at = COALESCE(v.next_attempt, n.next_attempt_at),
+            last_error = v.error, sent_at = CASE WHEN v.status = 'sent' THEN v.at ELSE NULL END
+            """;
+        var connection = transaction.Connection!;
+        if (db.Dialect == SqlDialect.Postgres)
+        {
+            return [.. await connection.QueryAsync<Guid>(new CommandDefinition($"""
+                UPDATE notifications n SET {Set}
+                FROM unnest(@Ids, @Statuses, @NextAttempts, @Errors, @Ats, @Leases) AS v(id, status, next_attempt, error, at, lease_until)
+                WHERE n.id = v.id AND n.status = 'sending' AND n.lease_until = v.lease_until
+                RETURNING n.id
+                """, new
+            {
+                Ids = deliveries.Select(d => d.Message.Id).ToArray(),
+                Statuses = deliveries.Select(d => d.Status).ToArray(),
+                NextAttempts = deliveries.Select(d => d.NextAttempt).ToArray(),
+                Errors = deliveries.Select(d => d.Error).ToArray(),
+                Ats = deliveries.Select(d => d.At).ToArray(),
+                Leases = deliveries.Select(d => d.Message.LeaseUntil).ToArray(),
+            }, transaction, cancellationToken: cancellationToken))];
+        }
+        var recorded = new HashSet<Guid>();
+        foreach (var (message, at, status, nextAttempt, error) in deliveries)
+        {
+            var updated = await connection.ExecuteAsync(new CommandDefinition($"""
+                UPDATE notifications AS n SET {Set}
+                FROM (SELECT @Status AS status, @NextAttempt AS next_attempt, @Error AS error, @Now AS at) AS v
+                WHERE n.id = @Id AND n.status = 'sending' AND n.lease_until = @LeaseUntil
+                """, new { message.Id, Status = status, NextAttempt = nextAttempt, Error = error, Now = at, message.LeaseUntil },
+                transaction, cancellationToken: cancellationToken));
+            if (updated == 1)
+            {
+                recorded.Add(message.Id);
+            }
+        }
+        return recorded;
+    }
 }
 
 /// <summary>What became of one claimed outbox row, and when: its new status, the next attempt for a retry, the error.</summary>
