@@ -1,6 +1,7 @@
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Concerns;
+using EgenvardRegistry.Fhir;
 using EgenvardRegistry.Guardians;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Reminders;
@@ -47,6 +48,7 @@ builder.Services.AddSingleton<UnitStore>();
 builder.Services.AddSingleton<ShareStore>();
 builder.Services.AddReminders();
 builder.Services.AddCertificateRequests();
+builder.Services.AddFhirView();
 builder.Services.AddRegistryWeb(builder.Configuration);
 builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbiddenAttemptAuditor>();
 
@@ -106,6 +108,7 @@ app.MapRenewals();
 app.MapUnits();
 app.MapShares();
 app.MapCertificateRequests();
+app.MapFhir();
 app.MapRazorPages();
 app.MapJobDashboard(authorizationPolicy: WebPolicies.Admin);
 

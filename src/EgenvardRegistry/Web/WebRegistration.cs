@@ -70,7 +70,7 @@ public static class WebRegistration
         services.Configure<WebEncoderOptions>(encoder => encoder.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         var authentication = services.AddAuthentication(DefaultScheme)
             .AddPolicyScheme(DefaultScheme, "API or pages", scheme => scheme.ForwardDefaultSelector = context =>
-                context.Request.Path.StartsWithSegments("/api") ? JwtBearerDefaults.AuthenticationScheme : PageScheme)
+                HttpRegistration.IsApi(context.Request.Path) ? JwtBearerDefaults.AuthenticationScheme : PageScheme)
             .AddPolicyScheme(PageScheme, "Pages", scheme =>
             {
                 scheme.ForwardDefaultSelector = context =>

@@ -35,6 +35,13 @@ public sealed class LogPrivacyTests(Engine engine) : IntegrationTest(engine)
         await Client(Tokens.School()).GetAsync("/api/schools/me/certificates?expiringWithinDays=400");
         await Client(Tokens.Guardian()).GetAsync("/api/guardians/me/certificates");
         await Client(Tokens.Clinician()).PostAsJsonAsync("/api/certificates/search", new { personnummer = "150312-2382" });
+        using var fhirSearch = await Client(Tokens.Clinician()).PostAsync("/fhir/r4/CarePlan/_search", new FormUrlEncodedContent(
+            [new KeyValuePair<string, string>("patient.identifier", $"urn:oid:1.2.752.129.2.1.3.1|{Samples.ChildPnr}")]));
+        using var fhirRead = await Client(Tokens.Clinician()).GetAsync($"/fhir/r4/CarePlan/{id}");
+        using var fhirBadSearch = await Client(Tokens.Clinician()).PostAsync("/fhir/r4/CarePlan/_search", new FormUrlEncodedContent(
+            [new KeyValuePair<string, string>("patient.identifier", $"urn:oid:1.2.752.129.2.1.3.1|{WrongCheckDigit}")]));
+        Assert.That((fhirSearch.StatusCode, fhirRead.StatusCode, fhirBadSearch.StatusCode),
+            Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity)));
         using var renewal = await Renew(id);
         var renewedId = Guid.Parse((await renewal.ReadJson())["id"]!.GetValue<string>());
         using var revoked = await Revoke(renewedId, reason: "Fel barn");

@@ -65,6 +65,9 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["request-search"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
         ["request-guardian-list"] = [Unauthorized, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok, Forbidden],
         ["issue-answering-request"] = [Unauthorized, Created, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["fhir-metadata"] = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+        ["fhir-read"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Ok, NotFound, Ok],
+        ["fhir-search"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -205,11 +208,19 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "request-search" => await client.PostAsJsonAsync("/api/certificate-requests/search", new { personnummer = Samples.ChildPnr }),
             "request-guardian-list" => await client.GetAsync("/api/guardians/me/certificate-requests"),
             "issue-answering-request" => await client.PostAsJsonAsync("/api/certificates", await AnsweringAsync()),
+            "fhir-metadata" => await client.GetAsync("/fhir/r4/metadata"),
+            "fhir-read" => await client.GetAsync($"/fhir/r4/CarePlan/{id}"),
+            "fhir-search" => await client.PostAsync("/fhir/r4/CarePlan/_search", new FormUrlEncodedContent(
+                [new KeyValuePair<string, string>("patient.identifier", $"urn:oid:1.2.752.129.2.1.3.1|{Samples.ChildPnr}")])),
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint)),
         };
 
         Assert.That(response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());
-        if (expected is Unauthorized or Forbidden or NotFound)
+        if (endpoint.StartsWith("fhir-", StringComparison.Ordinal))
+        {
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/fhir+json"), "resources and OperationOutcomes alike");
+        }
+        else if (expected is Unauthorized or Forbidden or NotFound)
         {
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
         }

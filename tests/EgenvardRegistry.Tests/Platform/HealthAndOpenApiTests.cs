@@ -115,6 +115,27 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
         Assert.That(verifyResponses, Is.SupersetOf(new[] { "200", "400", "403" }));
     }
 
+    [Test]
+    public async Task OpenApiDocument_DescribesTheFhirEndpoints_AndNotTheRefusedGetSearch()
+    {
+        using var response = await Client(null).GetAsync("/openapi/v1.json");
+        var paths = (await response.ReadJson())["paths"]!.AsObject();
+
+        var fhir = paths.Where(path => path.Key.StartsWith("/fhir/", StringComparison.Ordinal))
+            .SelectMany(path => path.Value!.AsObject().Select(operation => (Path: path.Key, Method: operation.Key, Operation: operation.Value!)))
+            .ToList();
+        Assert.That(fhir.Select(entry => $"{entry.Method.ToUpperInvariant()} {entry.Path} {entry.Operation["operationId"]}"), Is.EquivalentTo(new[]
+        {
+            "GET /fhir/r4/metadata GetCapabilityStatement", "GET /fhir/r4/CarePlan/{id} ReadCarePlan",
+            "POST /fhir/r4/CarePlan/_search SearchCarePlans",
+        }));
+        var search = fhir.Single(entry => entry.Method == "post").Operation;
+        Assert.That(search["requestBody"]!["content"]!.AsObject().Select(c => c.Key), Is.EqualTo(new[] { "application/x-www-form-urlencoded" }));
+        Assert.That(search["responses"]!.AsObject().Select(r => r.Key),
+            Is.SupersetOf(new[] { "200", "400", "401", "403", "406", "415", "422", "429", "503" }));
+        Assert.That(search["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key), Is.EqualTo(new[] { "application/fhir+json" }));
+    }
+
     /// <summary>
     /// Every API operation is signed-in and rate-limited and reads the database, so each documents 401, 403, 429 and 503
     /// (one group builder).

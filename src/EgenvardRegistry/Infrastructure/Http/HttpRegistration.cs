@@ -79,7 +79,10 @@ public static class HttpRegistration
 
     /// <summary>Paths answered for programs (problem details); everything else is a page for people (Swedish HTML).</summary>
     public static bool IsMachineFacing(PathString path) =>
-        path.StartsWithSegments("/api") || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+        IsApi(path) || path.StartsWithSegments("/health") || path.StartsWithSegments("/openapi");
+
+    /// <summary>The JSON API and the FHIR view: bearer tokens, bodies limited, nothing cached.</summary>
+    public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/fhir");
 
     /// <summary>
     /// Every API and health response says <c>Cache-Control: no-store</c> (they carry children's data or live state), and bodies over
@@ -93,7 +96,7 @@ public static class HttpRegistration
         {
             context.Response.Headers.CacheControl = "no-store";
         }
-        if (!path.StartsWithSegments("/api"))
+        if (!IsApi(path))
         {
             await next(context);
             return;
