@@ -10,7 +10,9 @@ public static class IdentifierSystems
 {
     public const string Personnummer = "urn:oid:1.2.752.129.2.1.3.1";
     public const string Samordningsnummer = "urn:oid:1.2.752.129.2.1.3.3";
-    public const string HsaId = "urn:oid:1.2.752.29.4.19";
+
+    /// <summary>HSA-id, the OID DOMAIN.md (the reference for identifiers) gives; issue 13's text named 1.2.752.29.4.19.</summary>
+    public const string HsaId = "urn:oid:1.2.752.129.2.1.4.1";
 
     /// <summary>A certificate's own id, as a URN (RFC 4122 UUID).</summary>
     public const string Uri = "urn:ietf:rfc:3986";

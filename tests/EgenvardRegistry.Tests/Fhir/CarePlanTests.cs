@@ -19,7 +19,7 @@ public sealed class CarePlanTests(Engine engine) : IntegrationTest(engine)
 {
     private const string PersonnummerSystem = "urn:oid:1.2.752.129.2.1.3.1";
     private const string SamordningsnummerSystem = "urn:oid:1.2.752.129.2.1.3.3";
-    private const string HsaIdSystem = "urn:oid:1.2.752.29.4.19";
+    private const string HsaIdSystem = "urn:oid:1.2.752.129.2.1.4.1";
     private const string Samordningsnummer = "201503722389";
 
     private Task<HttpResponseMessage> Read(object id, string? token = null, string? accept = FhirMedia.Json)
