@@ -134,6 +134,24 @@ public sealed class SignedCertificateTests(Engine engine) : IntegrationTest(engi
         Assert.That((await changed.ReadJson())["revoked"]!.AsArray(), Has.Count.EqualTo(2));
     }
 
+    [Test]
+    public async Task VerifierPage_NeedsNoSignIn_SendsNothing_AndRunsUnderThePagePolicy()
+    {
+        var anonymous = App.Anonymous();
+
+        using var page = await anonymous.GetAsync("/verifiera");
+        var html = await page.Content.ReadAsStringAsync();
+        using var worker = await anonymous.GetAsync("/verifiera-sw.js");
+
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(html, Does.Contain("<h1>Kontrollera ett egenvårdsintyg</h1>").And.Contain("src=\"/js/verifiera.js\""));
+        Assert.That(html, Does.Not.Match("<(input|textarea|select)[^>]* name="), "no field the page could send anywhere");
+        Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(),
+            Is.EqualTo(EgenvardRegistry.Infrastructure.Http.SecurityHeaders.PagePolicy));
+        Assert.That(worker.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(worker.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/javascript"));
+    }
+
     private async Task<JsonObject> Signed(Guid id, string token)
     {
         using var response = await Client(token).GetAsync($"/api/certificates/{id}/signed");
