@@ -210,7 +210,10 @@ public static class SigningKeyFiles
             retiredId = old.KeyId;
         }
         var next = keyPath + ".new";
-        File.Delete(next);
+        if (File.Exists(next))
+        {
+            File.Delete(next); // left by a rotation that stopped half-way
+        }
         using var created = CreatePrivateKey(next);
         File.Move(next, keyPath, overwrite: true);
         return (retiredId, created.KeyId);

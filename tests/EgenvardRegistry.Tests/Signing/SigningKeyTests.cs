@@ -57,6 +57,20 @@ public sealed class SigningKeyTests
     }
 
     [Test]
+    public void Rotate_WithNoKeyYet_CreatesTheFirstOne_WhichTheSettingsThenAccept()
+    {
+        var path = Path.Combine(_root.FullName, "keys", "signing.pem");
+        var options = new SigningOptions { KeyPath = path };
+        options.Resolve(_root.FullName, development: false);
+
+        var (retired, created) = SigningKeyFiles.Rotate(options.KeyPath!, options.RetiredKeyFolder!);
+
+        Assert.That(retired, Is.Null);
+        Assert.That(SigningKeyFiles.Load(path).KeyId, Is.EqualTo(created));
+        Assert.That(options.Validate(new(new object())), Is.Empty);
+    }
+
+    [Test]
     public void OutsideDevelopment_NoKeyPath_IsRefusedNamingTheSetting()
     {
         var problems = Options(development: false).Validate(new(new object())).Select(problem => problem.ErrorMessage).ToList();
