@@ -14,6 +14,7 @@ using EgenvardRegistry.Infrastructure.Scheduling;
 using EgenvardRegistry.Infrastructure.Telemetry;
 using EgenvardRegistry.Schools;
 using EgenvardRegistry.Shares;
+using EgenvardRegistry.Signing;
 using EgenvardRegistry.Units;
 using EgenvardRegistry.Verification;
 using EgenvardRegistry.Web;
@@ -46,6 +47,7 @@ builder.Services.AddSingleton<ConcernStore>();
 builder.Services.AddSingleton<RenewalStore>();
 builder.Services.AddSingleton<UnitStore>();
 builder.Services.AddSingleton<ShareStore>();
+builder.Services.AddSigning();
 builder.Services.AddReminders();
 builder.Services.AddCertificateRequests();
 builder.Services.AddFhirView();
@@ -57,6 +59,13 @@ if (args is ["mint-token", .. var tokenArguments])
     // `dotnet run -- mint-token clinician`: a development token signed with this configuration's key.
     var authOptions = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
     Console.WriteLine(DevTokens.FromCommandLine(authOptions, tokenArguments, DateTimeOffset.UtcNow));
+    return;
+}
+
+if (args is ["rotate-signing-key", ..])
+{
+    // `dotnet run -- rotate-signing-key`: a new key signs from the next start on; the old one keeps verifying.
+    Environment.ExitCode = RotateSigningKeyCommand.Run(builder.Configuration, builder.Environment, Console.Out, Console.Error);
     return;
 }
 
@@ -109,6 +118,7 @@ app.MapUnits();
 app.MapShares();
 app.MapCertificateRequests();
 app.MapFhir();
+app.MapSigning();
 app.MapRazorPages();
 app.MapJobDashboard(authorizationPolicy: WebPolicies.Admin);
 

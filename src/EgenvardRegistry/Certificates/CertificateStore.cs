@@ -7,6 +7,7 @@ using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Instructions;
 using EgenvardRegistry.Shares;
+using EgenvardRegistry.Signing;
 using EgenvardRegistry.Requests;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +17,8 @@ namespace EgenvardRegistry.Certificates;
 /// Issues, reads, renews, revokes and searches certificates. Every call writes its audit event in the same
 /// transaction as its work, and every state change adds a row to the certificate's history.
 /// </summary>
-public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time, IOptions<RequestOptions> requestOptions)
+public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time, IOptions<RequestOptions> requestOptions,
+    SigningKeyRing signing)
 {
     /// <summary>What a row of <c>certificate_history</c> says happened.</summary>
     private static class HistoryChange
@@ -32,7 +34,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
         var now = time.GetUtcNow();
         return await db.RunAuditedAsync(async transaction =>
         {
-            var (id, childId, addressEvents) = await InsertAsync(transaction, input, caller, now, replaces: null,
+            var (id, childId, addressEvents) = await InsertAsync(transaction, signing.Current, input, caller, now, replaces: null,
                 ConsentBases.AtGuardiansRequest, cancellationToken);
             await History(transaction, id, 1, CertificateStatus.Active, HistoryChange.Issued, now, caller, null, cancellationToken);
             var issued = await LoadOneAsync(transaction, id, cancellationToken);
@@ -68,7 +70,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
                     AuditEvent.By(caller, now, AuditActions.RequestFulfil, auditOutcome, childId: request?.ChildId));
             }
             var shared = input.SharedWith.Contains(request!.SchoolUnit) ? input : input with { SharedWith = [.. input.SharedWith, request.SchoolUnit] };
-            var (id, childId, addressEvents) = await InsertAsync(transaction, shared, caller, now, replaces: null,
+            var (id, childId, addressEvents) = await InsertAsync(transaction, signing.Current, shared, caller, now, replaces: null,
                 ConsentBases.AtGuardiansRequest, cancellationToken);
             await History(transaction, id, 1, CertificateStatus.Active, HistoryChange.Issued, now, caller, null, cancellationToken);
             await CertificateRequestStore.FulfilAsync(transaction, requestId, id, caller, now, cancellationToken);
@@ -128,7 +130,7 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
             }
             // Units the clinician lists are shared at the guardian's request; left out, the renewed certificate's current
             // units (after any the guardian withdrew) are carried over.
-            var (newId, childId, addressEvents) = await InsertAsync(transaction, renewal, caller, now, replaces: id,
+            var (newId, childId, addressEvents) = await InsertAsync(transaction, signing.Current, renewal, caller, now, replaces: id,
                 request.SharedWith is null ? ConsentBases.CarriedOver : ConsentBases.AtGuardiansRequest, cancellationToken);
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE certificates SET replaced_by = @NewId WHERE id = @Id",
@@ -238,7 +240,8 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
 
     /// <param name="consentBasis">What the consent events of the certificate's units say about why they see it.</param>
     /// <returns>The ids, and the audit events of what the guardians' addresses entered did to theirs.</returns>
-    private static async Task<(Guid Id, Guid ChildId, IReadOnlyList<AuditEvent> AddressEvents)> InsertAsync(DbTransaction transaction, NewCertificate input, Caller caller,
+    private static async Task<(Guid Id, Guid ChildId, IReadOnlyList<AuditEvent> AddressEvents)> InsertAsync(DbTransaction transaction,
+        SigningKey signingKey, NewCertificate input, Caller caller,
         DateTimeOffset now, Guid? replaces, string consentBasis, CancellationToken cancellationToken)
     {
         var connection = transaction.Connection!;
@@ -318,6 +321,9 @@ public sealed class CertificateStore(IDbConnectionFactory db, TimeProvider time,
             transaction, cancellationToken: cancellationToken));
         await ShareStore.RecordAsync(transaction, id, input.SharedWith, ConsentChanges.Add, consentBasis,
             new ConsentActor(Roles.Clinician, caller.HsaId ?? caller.Id, caller.Name), now, cancellationToken);
+        // Signed now, once: every print carries the same text, whichever key signs later.
+        await SigningStore.StoreAsync(transaction, SignedCertificatePayload.Of(id, input.ChildPersonnummer, input.ChildName,
+            input.Measures, input.ValidFrom, input.ValidUntil, input.CareUnit, now), signingKey, now, cancellationToken);
         return (id, childId, addressEvents);
     }
 }

@@ -62,6 +62,17 @@ public static class Personnummer
         return IsSamordningsDay(TwoDigits(normalized, 6));
     }
 
+    /// <summary>
+    /// The date the number encodes (a samordningsnummer's day less 60): the birth date as the population register has it,
+    /// which is what a paper shows to identify the child without the whole number.
+    /// </summary>
+    public static DateOnly BirthDate(string normalized)
+    {
+        EnsureNormalized(normalized);
+        return new DateOnly(TwoDigits(normalized, 0) * 100 + TwoDigits(normalized, 2), TwoDigits(normalized, 4),
+            DayOfMonth(TwoDigits(normalized, 6)));
+    }
+
     /// <summary>Hides the birth number and check digit, e.g. <c>20150312-****</c>.</summary>
     public static string Mask(string normalized)
     {

@@ -29,6 +29,7 @@ public static class SwedishMessages
         [MailAddresses.InvalidEmail] = "Ange en giltig e-postadress, till exempel namn@example.se.",
         [MeasureCatalogue.Unknown] = "Välj vilken åtgärd det gäller.",
         [Performers.Unknown] = "Välj vem som utför åtgärden.",
+        [Signing.SigningErrors.PayloadRequired] = "Klistra in texten från QR-koden (den börjar med EGV1:).",
 
         [CertificateErrors.ChildPersonnummerRequired] = "Ange barnets personnummer.",
         [CertificateErrors.ChildNameRequired] = "Ange barnets namn.",

@@ -79,6 +79,7 @@ public sealed class BrowserApp : WebApplicationFactory<Program>
             ["Auth:Issuer"] = RegistryApp.Auth.Issuer,
             ["Auth:Audience"] = RegistryApp.Auth.Audience,
             ["Reminders:LinkSigningKey"] = RegistryApp.LinkSigningKey,
+            ["Signing:KeyPath"] = RegistryApp.SigningKeyPath,
             ["Reminders:PublicBaseUrl"] = "https://egenvard.test/",
             ["Reminders:SchedulerEnabled"] = "false",
             ["Mail:PickupDirectory"] = _mailFolder,

@@ -41,6 +41,7 @@ public sealed class DatabaseResetTests(Engine engine) : IntegrationTest(engine)
             "certificate_follow_ups", "data_protection_keys",
             "units", "share_consents",
             "certificate_requests", "certificate_request_measures", "certificate_request_recipients",
+            "signed_certificates",
         }));
         Assert.That(emptied.Where(table => before[table] == 0), Is.Empty, "the scenario writes to every table the reset empties");
         Assert.That(emptied.Where(table => after[table] != 0), Is.Empty);

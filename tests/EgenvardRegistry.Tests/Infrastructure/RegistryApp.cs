@@ -1,4 +1,5 @@
 using EgenvardRegistry.Infrastructure.Auth;
+using EgenvardRegistry.Signing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -28,6 +29,17 @@ public sealed class RegistryApp(
 
     public const string LinkSigningKey = "test-link-signing-key-that-is-long-enough";
 
+    private static readonly Lazy<string> TestSigningKeyPath = new(() =>
+    {
+        var folder = Directory.CreateTempSubdirectory("egenvard-signing-");
+        var path = Path.Combine(folder.FullName, "signing.pem");
+        SigningKeyFiles.CreatePrivateKey(path).Dispose();
+        return path;
+    });
+
+    /// <summary>One P-256 key signs certificates for the whole run, as one token key signs its tokens.</summary>
+    public static string SigningKeyPath => TestSigningKeyPath.Value;
+
     public TestDatabase Database { get; } = database;
 
     public FakeTimeProvider Clock { get; } = TestClock.Create();
@@ -45,6 +57,7 @@ public sealed class RegistryApp(
             ["Auth:Issuer"] = Auth.Issuer,
             ["Auth:Audience"] = Auth.Audience,
             ["Reminders:LinkSigningKey"] = LinkSigningKey,
+            ["Signing:KeyPath"] = SigningKeyPath,
             ["Reminders:PublicBaseUrl"] = "https://egenvard.test/",
             // Mail goes to a pickup folder of this run's own, never into the source tree.
             ["Mail:PickupDirectory"] = Path.Combine(Path.GetTempPath(), $"egenvard-mail-{Guid.NewGuid():N}"),

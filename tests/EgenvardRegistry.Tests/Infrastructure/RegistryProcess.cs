@@ -46,6 +46,7 @@ public sealed class RegistryProcess : IAsyncDisposable
         ["Auth:Issuer"] = RegistryApp.Auth.Issuer!,
         ["Auth:Audience"] = RegistryApp.Auth.Audience!,
         ["Reminders:LinkSigningKey"] = RegistryApp.LinkSigningKey,
+        ["Signing:KeyPath"] = RegistryApp.SigningKeyPath,
         ["Reminders:PublicBaseUrl"] = "https://egenvard.test/",
         ["Mail:PickupDirectory"] = Path.Combine(folder, "mail"),
         ["RateLimiting:PermitsPerMinute"] = "1000000",

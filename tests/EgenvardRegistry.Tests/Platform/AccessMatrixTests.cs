@@ -68,6 +68,10 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
         ["fhir-metadata"] = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
         ["fhir-read"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Ok, NotFound, Ok],
         ["fhir-search"] = [Unauthorized, Ok, Ok, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ["signed"] = [Unauthorized, Ok, NotFound, Ok, NotFound, Ok, NotFound, Ok],
+        ["signing-keys"] = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+        ["revocations"] = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
+        ["signed-verify"] = [Unauthorized, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
     };
 
     private static IEnumerable<TestCaseData> Cells() =>
@@ -201,6 +205,10 @@ public sealed class AccessMatrixTests(Engine engine) : IntegrationTest(engine)
             "units-import" => await client.Import(UnitSamples.Csv),
             "shares-list" => await client.GetAsync($"/api/guardians/me/certificates/{id}/shares"),
             "shares-add" => await ShareWithPreschool(client, id),
+            "signed" => await client.GetAsync($"/api/certificates/{id}/signed"),
+            "signing-keys" => await client.GetAsync("/api/signing-keys"),
+            "revocations" => await client.GetAsync("/api/revocations"),
+            "signed-verify" => await client.PostAsJsonAsync("/api/signed-certificates/verify", new { payload = "EGV1:ABC" }),
             "shares-withdraw" => await client.DeleteAsync($"/api/guardians/me/certificates/{id}/shares/{Tokens.SchoolUnit}"),
             "request-create" => await client.PostAsJsonAsync("/api/certificate-requests", RequestBody()),
             "request-school-list" => await client.GetAsync("/api/schools/me/certificate-requests?status=open"),

@@ -26,6 +26,9 @@ public sealed class ConfigurationTests
     [TestCase("Requests:ExpireAfterDays", "0", "Requests:ExpireAfterDays must be a whole number of days from 1 to 365")]
     [TestCase("Requests:ExpireAfterDays", "366", "Requests:ExpireAfterDays")]
     [TestCase("Reminders:Lease", "00:00:00", "Reminders:Lease must be between")]
+    [TestCase("Signing:KeyPath", "", "Signing:KeyPath must name a PEM file with the P-256 private key")]
+    [TestCase("Signing:KeyPath", "no-such-signing-key.pem", "Signing:KeyPath names no file")]
+    [TestCase("Signing:KeyPath", "appsettings.json", "does not hold a readable P-256 private key")]
     public async Task Start_WithABadSetting_FailsNamingIt(string key, string value, string named)
     {
         await using var database = await TestDatabase.CreateAsync(Engine.Sqlite);

@@ -68,7 +68,14 @@ public sealed class HealthAndOpenApiTests(Engine engine) : IntegrationTest(engin
             "/api/certificate-requests/search", "/api/guardians/me/certificate-requests",
             "/api/guardians/me/contact", "/api/guardians/me/contact/suggestion/acceptance",
             "/api/guardians/me/contact/suggestion/dismissal",
+            "/api/certificates/{id}/signed", "/api/signing-keys", "/api/revocations", "/api/signed-certificates/verify",
         }));
+        var revocations = document["paths"]!["/api/revocations"]!["get"]!;
+        Assert.That(revocations["operationId"]!.GetValue<string>(), Is.EqualTo("GetRevocations"));
+        Assert.That(revocations["responses"]!.AsObject().Select(r => r.Key), Is.SupersetOf(new[] { "200", "304" }));
+        Assert.That(revocations["security"], Is.Null.Or.Empty, "anyone may fetch the revocation list");
+        Assert.That(document["paths"]!["/api/signed-certificates/verify"]!["post"]!["operationId"]!.GetValue<string>(),
+            Is.EqualTo("VerifySignedCertificate"));
         foreach (var (answer, operationId) in new[] { ("acceptance", "AcceptEmailSuggestion"), ("dismissal", "DismissEmailSuggestion") })
         {
             var operation = document["paths"]![$"/api/guardians/me/contact/suggestion/{answer}"]!["post"]!;

@@ -232,10 +232,12 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
     }
 
     [Test]
-    public async Task PrintPage_HasAQrCodeForTheSchoolVerification_AndASchoolItIsNotSharedWithGets404()
+    public async Task PrintPage_HasTheSignedCertificateAsItsQrCode_TheSchoolLinkBelow_AndASchoolItIsNotSharedWithGets404()
     {
         var id = await IssueOk();
         var url = $"https://egenvard.test/skola/intyg/{id}";
+        using var signed = await Client(Tokens.Clinician()).GetAsync($"/api/certificates/{id}/signed");
+        var payload = (await signed.ReadJson())["payload"]!.GetValue<string>();
 
         var html = await Page(await SignedIn("guardian"), $"/intyg/{id}/utskrift");
         var school = await SignedIn("school", Tokens.SchoolUnit);
@@ -244,8 +246,9 @@ public sealed class FamilyAndAdminPagesTests(Engine engine) : IntegrationTest(en
         using var anonymous = await App.Anonymous().GetAsync($"/intyg/{id}/utskrift");
         using var missing = await (await SignedIn("guardian")).GetAsync($"/intyg/{Guid.NewGuid()}/utskrift");
 
-        Assert.That(html, Does.Contain("<svg").And.Contain(UtskriftModel.QrCode(url)));
-        Assert.That(html, Does.Contain($"href=\"{url}\""));
+        Assert.That(html, Does.Contain("<svg").And.Contain(UtskriftModel.QrCode(payload)));
+        Assert.That(payload, Does.StartWith("EGV1:"));
+        Assert.That(html, Does.Contain($"href=\"{url}\"").And.Contain("https://egenvard.test/verifiera"));
         Assert.That(html, Does.Contain("Alva Lind").And.Contain("20150312-****").And.Not.Contain(Samples.ChildPnr));
         Assert.That(html, Does.Contain("Barndiabetesmottagningen Västerås").And.Contain("021-17 30 00"));
         Assert.That(html, Does.Contain("15 augusti 2026").And.Contain("14 augusti 2027").And.Contain("15 februari 2027"));

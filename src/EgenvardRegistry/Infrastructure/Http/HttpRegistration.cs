@@ -44,6 +44,14 @@ public static class HttpRegistration
                 [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
             });
             return Task.CompletedTask;
+        }).AddOperationTransformer((operation, context, _) =>
+        {
+            // An endpoint anyone may call (the signing keys, the revocation list) needs no token: an empty requirement.
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Microsoft.AspNetCore.Authorization.IAllowAnonymous>().Any())
+            {
+                operation.Security = [];
+            }
+            return Task.CompletedTask;
         }));
         return services;
     }

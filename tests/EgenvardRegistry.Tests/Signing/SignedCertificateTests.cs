@@ -1,0 +1,203 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using EgenvardRegistry.Signing;
+using EgenvardRegistry.Tests.Infrastructure;
+
+namespace EgenvardRegistry.Tests.Signing;
+
+/// <summary>The signed certificate, the published keys and revocation list, and the server's verification of a paper.</summary>
+[TestFixture(Engine.Sqlite)]
+[TestFixture(Engine.Postgres)]
+public sealed class SignedCertificateTests(Engine engine) : IntegrationTest(engine)
+{
+    [Test]
+    public async Task Signed_ForAReader_IsTheTextSignedAtIssue_WithoutThePersonnummer_AndIsAuditedAsARead()
+    {
+        var id = await IssueOk();
+        var stored = await Count("signed_certificates", "certificate_id = @id", new { id });
+
+        var first = await Signed(id, Tokens.School());
+        var second = await Signed(id, Tokens.Guardian());
+        using var stranger = await Client(Tokens.School(Tokens.OtherSchoolUnit)).GetAsync($"/api/certificates/{id}/signed");
+
+        Assert.That(stored, Is.EqualTo(1), "signed when issued");
+        Assert.That(first["payload"]!.GetValue<string>(), Does.StartWith("EGV1:"));
+        Assert.That(second["payload"]!.GetValue<string>(), Is.EqualTo(first["payload"]!.GetValue<string>()), "every print carries the same text");
+        Assert.That(first["keyId"]!.GetValue<string>(), Is.EqualTo(await PublishedKeyId()));
+        var cbor = CoseSign1.TryDecode(Egv1.TryUnwrap(first["payload"]!.GetValue<string>())!)!.Payload;
+        var payload = SignedCertificatePayload.TryRead(cbor)!;
+        Assert.That((payload.Id, payload.ChildName, payload.BirthDate, payload.CareUnitPhone),
+            Is.EqualTo((id, "Alva Lind", new DateOnly(2015, 3, 12), "021-17 30 00")));
+        Assert.That(payload.Measures, Is.EqualTo(new[] { new SignedMeasure("insulin", "child-with-staff") }));
+        Assert.That(Encoding.UTF8.GetString(cbor), Does.Not.Contain("2382").And.Not.Contain("Sara"));
+        Assert.That(stranger.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await AuditCount("action = 'certificate.read' AND outcome = 'ok' AND certificate_id IS NOT NULL"), Is.EqualTo(2));
+        Assert.That(await AuditCount("action = 'certificate.read' AND outcome = 'denied'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Signed_ACertificateIssuedBeforeSigning_IsSignedWhenFirstAskedFor_ThenKept()
+    {
+        var id = await IssueOk();
+        await Execute("DELETE FROM signed_certificates");
+
+        var first = await Signed(id, Tokens.Clinician());
+        var second = await Signed(id, Tokens.Clinician());
+
+        Assert.That(await Count("signed_certificates"), Is.EqualTo(1));
+        Assert.That(second["payload"]!.GetValue<string>(), Is.EqualTo(first["payload"]!.GetValue<string>()));
+    }
+
+    [Test]
+    public async Task Verify_AGenuinePaper_IsValidThenRevoked_AndAForgedOneIsRefused_EachAuditedWithoutAChild()
+    {
+        var id = await IssueOk();
+        var text = (await Signed(id, Tokens.Clinician()))["payload"]!.GetValue<string>();
+        var forged = Forge(text);
+
+        var valid = await VerifyPaper(text, Tokens.School(Tokens.OtherSchoolUnit));
+        var tampered = await VerifyPaper(forged, Tokens.Guardian());
+        var unreadable = await VerifyPaper("https://egenvard.test/skola/intyg/" + id, Tokens.Admin());
+        using var empty = await Client(Tokens.School()).PostAsJsonAsync("/api/signed-certificates/verify", new { payload = " " });
+        using (await Revoke(id)) { }
+        var revoked = await VerifyPaper(text, Tokens.School());
+
+        Assert.That((valid["valid"]!.GetValue<bool>(), valid["reason"]!.GetValue<string>()), Is.EqualTo((true, "valid")));
+        Assert.That(valid["certificate"]!["childName"]!.GetValue<string>(), Is.EqualTo("Alva Lind"));
+        Assert.That(valid["certificate"]!["measures"]![0]!["code"]!.GetValue<string>(), Is.EqualTo("insulin"));
+        Assert.That(tampered["reason"]!.GetValue<string>(), Is.EqualTo("invalid-signature"));
+        Assert.That(tampered["certificate"], Is.Null);
+        Assert.That((unreadable["valid"]!.GetValue<bool>(), unreadable["reason"]!.GetValue<string>()), Is.EqualTo((false, "malformed")));
+        Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await empty.ReadJson())["errors"]!["payload"], Is.Not.Null);
+        Assert.That((revoked["valid"]!.GetValue<bool>(), revoked["reason"]!.GetValue<string>()), Is.EqualTo((false, "revoked")));
+        var verifications = (await AuditRows()).Where(row => row.Action == "verification").ToList();
+        Assert.That(verifications.Select(row => row.Outcome), Is.EqualTo(new[] { "valid", "invalid-signature", "malformed", "revoked" }));
+        Assert.That(verifications.Select(row => row.ChildId), Is.All.Null);
+        Assert.That(verifications[0].CertificateId, Is.EqualTo(id.ToString()).IgnoreCase);
+        Assert.That(verifications[1].CertificateId, Is.Null, "a forged paper names nothing the registry vouches for");
+    }
+
+    [Test]
+    public async Task Verify_TodayIsStockholmsDate_BeforeAndAfterTheValidity()
+    {
+        var id = await IssueOk(Samples.Certificate(validFrom: "2026-12-01", validUntil: "2027-06-30", followUpOn: "2027-03-01"));
+        var text = (await Signed(id, Tokens.Clinician()))["payload"]!.GetValue<string>();
+
+        var early = await VerifyPaper(text, Tokens.School());
+        // 30 June 2027 22:30 UTC is already 1 July in Stockholm.
+        Clock.SetUtcNow(new DateTimeOffset(2027, 6, 30, 21, 30, 0, TimeSpan.Zero));
+        var lastDay = await VerifyPaper(text, Tokens.School());
+        Clock.SetUtcNow(new DateTimeOffset(2027, 6, 30, 22, 30, 0, TimeSpan.Zero));
+        var after = await VerifyPaper(text, Tokens.School());
+
+        Assert.That(early["reason"]!.GetValue<string>(), Is.EqualTo("not-yet-valid"));
+        Assert.That(lastDay["reason"]!.GetValue<string>(), Is.EqualTo("valid"));
+        Assert.That(after["reason"]!.GetValue<string>(), Is.EqualTo("expired"));
+    }
+
+    [Test]
+    public async Task Revocations_AreSignedIdsOfRevokedAndReplaced_CachedAnHour_AndAnsweredWith304WhileUnchanged()
+    {
+        var revoked = await IssueOk();
+        var renewed = await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr));
+        using (await Revoke(revoked)) { }
+        using var renewal = await Renew(renewed);
+        var anonymous = Client(null);
+
+        using var response = await anonymous.GetAsync("/api/revocations");
+        var body = await response.ReadJson();
+        var etag = response.Headers.ETag!;
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, "/api/revocations") { Headers = { IfNoneMatch = { etag } } };
+        using var unchanged = await anonymous.SendAsync(conditional);
+        using (await Revoke((await renewal.ReadJson())["id"]!.GetValue<Guid>())) { }
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/revocations") { Headers = { IfNoneMatch = { etag } } };
+        using var changed = await anonymous.SendAsync(again);
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Headers.CacheControl!.ToString(), Is.EqualTo("public, max-age=3600"));
+        Assert.That(etag.IsWeak, Is.True);
+        Assert.That(body["revoked"]!.AsArray().Select(node => node!.GetValue<Guid>()), Is.EqualTo(new[] { revoked }));
+        Assert.That(body["replaced"]!.AsArray().Select(node => node!.GetValue<Guid>()), Is.EqualTo(new[] { renewed }));
+        Assert.That(body.ToJsonString(), Does.Not.Contain("Alva").And.Not.Contain(Samples.ChildPnr));
+        // The signed list says the same, under a key /api/signing-keys publishes.
+        var message = CoseSign1.TryDecode(Convert.FromBase64String(body["cose"]!.GetValue<string>()))!;
+        Assert.That(message.ContentType, Is.EqualTo(RevocationList.ContentType));
+        using var key = await PublishedKey();
+        Assert.That(message.VerifyWith(key), Is.True);
+        Assert.That(Convert.ToHexString(message.Payload), Does.Contain(Convert.ToHexString(revoked.ToByteArray(bigEndian: true))));
+        Assert.That(unchanged.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+        Assert.That(changed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await changed.ReadJson())["revoked"]!.AsArray(), Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task VerifierPage_NeedsNoSignIn_SendsNothing_AndRunsUnderThePagePolicy()
+    {
+        var anonymous = App.Anonymous();
+
+        using var page = await anonymous.GetAsync("/verifiera");
+        var html = await page.Content.ReadAsStringAsync();
+        using var worker = await anonymous.GetAsync("/verifiera-sw.js");
+
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(html, Does.Contain("<h1>Kontrollera ett egenvårdsintyg</h1>").And.Contain("src=\"/js/verifiera.js\""));
+        Assert.That(html, Does.Not.Match("<(input|textarea|select)[^>]* name="), "no field the page could send anywhere");
+        Assert.That(page.Headers.GetValues("Content-Security-Policy").Single(),
+            Is.EqualTo(EgenvardRegistry.Infrastructure.Http.SecurityHeaders.PagePolicy));
+        Assert.That(worker.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(worker.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/javascript"));
+    }
+
+    private async Task<JsonObject> Signed(Guid id, string token)
+    {
+        using var response = await Client(token).GetAsync($"/api/certificates/{id}/signed");
+        var json = await response.ReadJson();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json.ToJsonString());
+        return json;
+    }
+
+    private async Task<JsonObject> VerifyPaper(string payload, string token)
+    {
+        using var response = await Client(token).PostAsJsonAsync("/api/signed-certificates/verify", new { payload });
+        var json = await response.ReadJson();
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), json.ToJsonString());
+        return json;
+    }
+
+    private async Task<JsonObject> PublishedJwk()
+    {
+        using var response = await Client(null).GetAsync("/api/signing-keys");
+        var keys = (await response.ReadJson())["keys"]!.AsArray();
+        Assert.That(keys, Has.Count.EqualTo(1));
+        return keys[0]!.AsObject();
+    }
+
+    private async Task<string> PublishedKeyId() => (await PublishedJwk())["kid"]!.GetValue<string>();
+
+    private async Task<ECDsa> PublishedKey()
+    {
+        var jwk = await PublishedJwk();
+        Assert.That((jwk["kty"]!.GetValue<string>(), jwk["crv"]!.GetValue<string>()), Is.EqualTo(("EC", "P-256")));
+        return ECDsa.Create(new ECParameters
+        {
+            Curve = ECCurve.NamedCurves.nistP256,
+            Q = new ECPoint { X = FromBase64Url(jwk["x"]!.GetValue<string>()), Y = FromBase64Url(jwk["y"]!.GetValue<string>()) },
+        });
+    }
+
+    private static byte[] FromBase64Url(string text) =>
+        Convert.FromBase64String(text.Replace('-', '+').Replace('_', '/') + new string('=', (4 - text.Length % 4) % 4));
+
+    /// <summary>The paper with one byte of its signed content changed, wrapped again as a well-formed EGV1 text.</summary>
+    private static string Forge(string text)
+    {
+        var bytes = Egv1.TryUnwrap(text)!;
+        var at = Encoding.UTF8.GetString(bytes).IndexOf("Alva", StringComparison.Ordinal);
+        bytes[at] = (byte)'E';
+        return Egv1.Wrap(bytes);
+    }
+}
