@@ -29,7 +29,9 @@ internal static class MimeMessages
                 Part(TextFormat.Html, message.HtmlBody),
             },
         };
-        mime.From.Add(from);
+        // A copy: an address list subscribes to the Changed event of each address added to it, so the sender's one
+        // From address would hold every message ever built (measured: 16,000 reminders kept 320 MB alive).
+        mime.From.Add(new MailboxAddress(from.Name, from.Address));
         // MimeKit quotes or encodes the display name as a whole, so no name can add a mailbox or a header.
         mime.To.Add(new MailboxAddress(MailText.OneLine(message.ToName), to.Address));
         foreach (var (name, value) in message.Headers)
