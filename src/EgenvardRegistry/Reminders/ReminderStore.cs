@@ -99,6 +99,15 @@ public sealed class ReminderStore(IDbConnectionFactory db)
             parameters.Add($"Days{i}", ascending[i].Days);
             cases.Add($"WHEN c.valid_until <= @Until{i} THEN @Days{i}");
         }
+        // On PostgreSQL, rows are inserted in the certificates' physical order. Each queued row checks two foreign keys
+        // (certificate and guardian: a lookup and a row lock each) — with 1,000,000 certificates, 162,183 queued, EXPLAIN
+        // ANALYZE shows them as half the statement:
+        //   Trigger for constraint notifications_certificate_id_fkey: time=1230 calls=162183
+        //   Trigger for constraint notifications_guardian_id_fkey: time=1357 calls=162183
+        // and in hash-join order they hop all over both tables; in heap order the certificate lookups walk it once.
+        // Measured: 5.1 s → 4.4 s (without the foreign keys 2.4 s; they stay: the outbox never names a certificate or a
+        // guardian that does not exist).
+        var order = db.Dialect == SqlDialect.Postgres ? "ORDER BY c.ctid" : "";
         await using var connection = await db.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition($"""
             INSERT INTO notifications (id, certificate_id, guardian_id, threshold_days, status, attempts, next_attempt_at, created_at)
@@ -110,6 +119,7 @@ public sealed class ReminderStore(IDbConnectionFactory db)
               AND c.valid_until >= @Today AND c.valid_until <= @MaxUntil
               AND g.email IS NOT NULL AND g.reminders_enabled = @Enabled
               AND NOT EXISTS (SELECT 1 FROM certificates r WHERE r.replaces = c.id AND r.status = 'active')
+            {order}
             ON CONFLICT (certificate_id, guardian_id, threshold_days) DO NOTHING
             """, parameters, cancellationToken: cancellationToken));
     }
