@@ -82,7 +82,15 @@ await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(app.Lifetime
 if (args.Contains("--seed-demo")) await DemoData.SeedAsync(app.Services, app.Lifetime.ApplicationStopping);
 
 app.UseSecurityHeaders();
-app.UseExceptionHandler();
+app.UseWhen(context => HttpRegistration.IsMachineFacing(context.Request.Path), api => api.UseExceptionHandler());
+// A page that fails is answered with a page, in Swedish: the database being away as 503 (with Retry-After), anything else 500.
+app.UseWhen(context => !HttpRegistration.IsMachineFacing(context.Request.Path), pages => pages.UseExceptionHandler(new ExceptionHandlerOptions
+{
+    ExceptionHandlingPath = "/fel/500",
+    StatusCodeSelector = exception => DatabaseUnavailable.Cause(exception) is null
+        ? StatusCodes.Status500InternalServerError
+        : StatusCodes.Status503ServiceUnavailable,
+}));
 app.UseWhen(context => HttpRegistration.IsMachineFacing(context.Request.Path), api => api.UseStatusCodePages());
 app.UseWhen(context => !HttpRegistration.IsMachineFacing(context.Request.Path), pages => pages.UseStatusCodePagesWithReExecute("/fel/{0}"));
 app.UseRouting(); // after the status-code pages, so a re-executed error page is routed

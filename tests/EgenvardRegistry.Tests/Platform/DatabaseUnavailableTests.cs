@@ -37,7 +37,8 @@ public sealed class DatabaseUnavailableTests(Engine engine) : IntegrationTest(en
     public async Task StartHost()
     {
         _database = await TestDatabase.CreateAsync(Engine);
-        _app = new RegistryApp(_database, services: services =>
+        // Development: the pages' tests sign in through the development sign-in page.
+        _app = new RegistryApp(_database, environment: "Development", services: services =>
         {
             var original = services.Last(service => service.ServiceType == typeof(IDbConnectionFactory));
             services.Remove(original);
@@ -91,6 +92,36 @@ public sealed class DatabaseUnavailableTests(Engine engine) : IntegrationTest(en
 
         _connections.Failure = null;
         Assert.That((await Verify(Samples.ChildPnr, "insulin"))["reason"]!.GetValue<string>(), Is.EqualTo("none"), "back without a restart");
+    }
+
+    [Test]
+    public async Task Page_WhenTheDatabaseIsUnavailable_Is503_AsASwedishPage_WithRetryAfter()
+    {
+        var clinician = await _app.SignInClinicianAsync();
+        _connections.Failure = Unavailable["refused"];
+
+        using var response = await clinician.GetAsync("/vard/fornyelser");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(response.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(DatabaseUnavailableExceptionHandler.RetryAfterSeconds)));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(html, Does.Contain("Tjänsten är tillfälligt otillgänglig").And.Contain("lang=\"sv\""));
+    }
+
+    [Test]
+    public async Task Page_WhenAStatementFails_Is500_AsASwedishPage()
+    {
+        var clinician = await _app.SignInClinicianAsync();
+        _connections.Failure = new PostgresException("relation \"certificates\" does not exist", "ERROR", "ERROR", "42P01");
+
+        using var response = await clinician.GetAsync("/vard/fornyelser");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.InternalServerError));
+        Assert.That(response.Headers.RetryAfter, Is.Null);
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(html, Does.Contain("Något gick fel").And.Not.Contain("relation"));
     }
 
     [Test]

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace EgenvardRegistry.Infrastructure.Http;
 
 /// <summary>
-/// A request that failed because the database is unavailable (<see cref="DatabaseUnavailable"/>) gets 503 problem details
+/// An API request that failed because the database is unavailable (<see cref="DatabaseUnavailable"/>) gets 503 problem details
 /// with <c>Retry-After</c>, not 500: nothing is wrong with the request, and the same request will work once the database
 /// is back. The log names the cause only, never the exception's text or the request's data.
 /// </summary>
@@ -17,7 +17,8 @@ public sealed partial class DatabaseUnavailableExceptionHandler(IProblemDetailsS
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (DatabaseUnavailable.Cause(exception) is not { } cause)
+        // A page's failure is re-executed as the Swedish error page (503 with Retry-After), see Program.cs.
+        if (DatabaseUnavailable.Cause(exception) is not { } cause || !HttpRegistration.IsMachineFacing(httpContext.Request.Path))
         {
             return false;
         }

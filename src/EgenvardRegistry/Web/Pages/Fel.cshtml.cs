@@ -18,6 +18,13 @@ public sealed class FelModel : PageModel
 
     public void OnGet(int status)
     {
+        // A page that threw is re-executed here as /fel/500 with the status the exception handler chose.
+        if (status == StatusCodes.Status500InternalServerError && Response.StatusCode == StatusCodes.Status503ServiceUnavailable)
+        {
+            status = StatusCodes.Status503ServiceUnavailable;
+            Response.Headers.RetryAfter = Infrastructure.Http.DatabaseUnavailableExceptionHandler.RetryAfterSeconds
+                .ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
         (Title, Text) = status switch
         {
             401 => ("Inloggningen misslyckades", "Inloggningen avbröts eller kunde inte slutföras. Gå till startsidan och försök igen."),
@@ -25,6 +32,7 @@ public sealed class FelModel : PageModel
             404 => ("Sidan finns inte", "Kontrollera adressen, eller gå till startsidan."),
             403 => ("Ingen behörighet", "Din inloggning ger inte tillgång till den här sidan."),
             429 => ("För många förfrågningar", "Vänta en stund och försök igen."),
+            503 => ("Tjänsten är tillfälligt otillgänglig", "Registret når inte sin databas just nu. Försök igen om några sekunder."),
             _ => (Title, Text),
         };
     }
