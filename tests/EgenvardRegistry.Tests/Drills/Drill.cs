@@ -110,7 +110,11 @@ public abstract class Drill(Engine engine)
         }
     }
 
-    /// <summary>Polls <paramref name="read"/> every 100 ms until <paramref name="done"/> holds, failing after <paramref name="patience"/>.</summary>
+    /// <summary>
+    /// Polls <paramref name="read"/> every 100 ms until <paramref name="done"/> holds, failing after <paramref name="patience"/>.
+    /// Only for what another process does to a database or a mail folder, where nothing announces the change: a drill's
+    /// service and mail server are real processes, so no fake clock reaches them.
+    /// </summary>
     protected static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan patience, string what, Func<string>? context = null)
     {
         var deadline = DateTime.UtcNow + patience;

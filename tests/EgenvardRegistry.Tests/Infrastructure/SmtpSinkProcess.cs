@@ -93,7 +93,10 @@ public sealed class SmtpSinkProcess : IAsyncDisposable
     public int Count => Directory.Exists(New) ? Directory.GetFiles(New).Length : 0;
 
     /// <summary>The Message-ID of every delivered message, one entry per delivery (a resend appears twice).</summary>
-    public List<string> MessageIds()
+    public List<string> MessageIds() => [.. Deliveries().Select(delivery => delivery.MessageId)];
+
+    /// <summary>Every delivery: the message's Message-ID and when the server wrote it to the Maildir.</summary>
+    public List<(string MessageId, DateTime WrittenAt)> Deliveries()
     {
         if (!Directory.Exists(New))
         {
@@ -102,7 +105,7 @@ public sealed class SmtpSinkProcess : IAsyncDisposable
         return [.. Directory.GetFiles(New).Select(path =>
         {
             using var stream = File.OpenRead(path);
-            return (HeaderList.Load(stream)[HeaderId.MessageId] ?? "").Trim().Trim('<', '>');
+            return ((HeaderList.Load(stream)[HeaderId.MessageId] ?? "").Trim().Trim('<', '>'), File.GetLastWriteTimeUtc(path));
         })];
     }
 
