@@ -3,8 +3,8 @@
 // kept; without network the kept copy answers, marked X-Egv-Offline so the page can say it is working offline.
 // At the site's root only because a worker's scope cannot be above its own folder.
 
-const CACHE = "egv-verifiera-1";
-const KEPT = ["/verifiera", "/js/verifiera.js", "/css/site.css", "/api/signing-keys", "/api/revocations"];
+const CACHE = "egv-verifiera-2";
+const KEPT = ["/verifiera", "/js/verifiera.js", "/js/qr-decoder.js", "/css/site.css", "/api/signing-keys", "/api/revocations"];
 
 self.addEventListener("install", (event) => {
     event.waitUntil(caches.open(CACHE)

@@ -11,8 +11,9 @@ namespace EgenvardRegistry.BrowserTests.Web;
 
 /// <summary>
 /// The offline verifier: a school checks a printed certificate's QR text on /verifiera without signing in, online and
-/// with the network off, and sees forgery, revocation and expiry. Chromium here has no BarcodeDetector, so the text is
-/// pasted. The page's "today" is the device's date: each test sets the browser's clock to the service's test clock.
+/// with the network off, and sees forgery, revocation and expiry — from pasted text, and from a photo of the paper, which
+/// the page reads itself (Chromium on Linux has no BarcodeDetector). The page's "today" is the device's date: each test
+/// sets the browser's clock to the service's test clock.
 /// </summary>
 [TestFixture(Engine.Sqlite)]
 public sealed class SignedPaperJourneyTests(Engine engine) : BrowserTest(engine)
@@ -25,7 +26,6 @@ public sealed class SignedPaperJourneyTests(Engine engine) : BrowserTest(engine)
 
         await OpenVerifierAsync();
         await Expect(Page.Locator("#sparrlista")).ToHaveTextAsync("Spärrlistan hämtades 23 nov 09:00.");
-        await Expect(Page.Locator("#ingen-kamera")).ToBeVisibleAsync();
         await CheckAsync(paper.Text);
         var verdict = Page.Locator(".verdict");
         await Expect(verdict.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Giltigt för: insulin");
@@ -75,6 +75,68 @@ public sealed class SignedPaperJourneyTests(Engine engine) : BrowserTest(engine)
         await Expect(heading).ToHaveTextAsync("Inte giltigt: utgånget");
         await Expect(Page.Locator(".verdict")).ToContainTextAsync("Intyget gällde till och med 14 augusti 2027.");
         await Journey.SeeAsync("utganget");
+    }
+
+    [Test]
+    public async Task PhotoOfThePrintedPaper_IsReadInThePage_OnlineAndOffline()
+    {
+        var paper = await PrintedPaperAsync();
+        var photo = await PhotographPrintedCodeAsync(paper.Id);
+        await Page.Clock.SetFixedTimeAsync(App.Clock.GetUtcNow().UtcDateTime);
+        await OpenVerifierAsync();
+        var verdict = Page.Locator(".verdict");
+
+        var requests = new List<string>();
+        Page.Context.Request += (_, request) => requests.Add(request.Url);
+        await Page.GetByLabel("Foto av QR-koden").SetInputFilesAsync(new FilePayload { Name = "intyg.jpg", MimeType = "image/jpeg", Buffer = photo });
+        await Expect(verdict.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Giltigt för: insulin");
+        await Expect(verdict).ToContainTextAsync("Alva Lind, född 12 mars 2015");
+        await Journey.SeeAsync("foto-giltigt");
+        Assert.That(requests, Is.Empty, "the photo is read in the page: nothing is fetched or sent while checking it");
+
+        await Page.Context.SetOfflineAsync(true);
+        await Page.ReloadAsync();
+        await Expect(Page.Locator("body[data-ready=true]")).ToHaveCountAsync(1);
+        await Page.GetByLabel("Foto av QR-koden").SetInputFilesAsync(new FilePayload { Name = "intyg.jpg", MimeType = "image/jpeg", Buffer = photo });
+        await Expect(verdict.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Giltigt för: insulin");
+        await Expect(verdict).ToContainTextAsync("Kontrollerat utan anslutning");
+
+        // A photo of the paper's text, without the code.
+        await Page.GetByLabel("Foto av QR-koden").SetInputFilesAsync(new FilePayload
+        {
+            Name = "sidan.png", MimeType = "image/png", Buffer = await Page.ScreenshotAsync(),
+        });
+        await Expect(verdict.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Ingen QR-kod hittades i bilden");
+        await Journey.SeeAsync("foto-utan-kod");
+    }
+
+    /// <summary>
+    /// A phone's photo of the printed QR code: the print page's own code (its SVG, as a clinician sees it) on a sheet of
+    /// paper lying on a table, tilted away from the camera and turned, lit unevenly, a little out of focus, saved as a
+    /// JPEG. Drawn and photographed by Chromium in a page of its own.
+    /// </summary>
+    private async Task<byte[]> PhotographPrintedCodeAsync(Guid id)
+    {
+        var clinician = await StartJourneyAsync();
+        await clinician.SignInAsync("clinician");
+        await clinician.VisitAsync($"/intyg/{id}/utskrift", "utskrift");
+        var svg = await clinician.Page.Locator("figure.qr svg").EvaluateAsync<string>("svg => svg.outerHTML");
+        var sized = svg.Replace("<svg ", "<svg style='width:100%; height:100%' ", StringComparison.Ordinal);
+        var camera = await clinician.Page.Context.NewPageAsync();
+        await camera.SetViewportSizeAsync(1200, 900);
+        await camera.SetContentAsync($$"""
+            <html><body style="margin:0; width:1200px; height:900px; overflow:hidden; background:#5b4a3a">
+              <div style="position:absolute; left:260px; top:90px; width:620px; height:720px; background:#f3f0e8;
+                          transform: perspective(1100px) rotateX(18deg) rotateY(-8deg) rotateZ(-11deg);
+                          filter: blur(0.8px); box-shadow: 0 0 30px rgba(0,0,0,.5)">
+                <p style="font: 22px serif; color:#222; margin:40px">Egenvårdsintyg — Alva Lind</p>
+                <div style="position:absolute; left:150px; top:150px; width:320px; height:320px">{{sized}}</div>
+                <p style="font: 16px serif; color:#444; position:absolute; top:520px; margin:40px">Koden är intyget, signerat av registret.</p>
+                <div style="position:absolute; inset:0; background: linear-gradient(115deg, rgba(255,255,255,.15), rgba(0,0,0,.35))"></div>
+              </div>
+            </body></html>
+            """);
+        return await camera.ScreenshotAsync(new() { Type = ScreenshotType.Jpeg, Quality = 70 });
     }
 
     private async Task OpenVerifierAsync()

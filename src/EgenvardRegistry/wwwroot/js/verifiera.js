@@ -3,6 +3,8 @@
 // earlier (a service worker keeps both, with the page, for use without network). Nothing about a paper is sent anywhere.
 // The CBOR keys are the ones SignedCertificatePayload (certificate) and RevocationList (list) define on the server.
 
+import { decodeQr } from "./qr-decoder.js";
+
 const PREFIX = "EGV1:";
 const LIST_CONTENT_TYPE = "application/egv-revocations+cbor";
 const ES256 = -7;
@@ -264,6 +266,7 @@ const VERDICTS = {
     "invalid-signature": "Inte giltigt: förfalskat",
     "unknown-key": "Inte giltigt: okänd signatur",
     malformed: "Koden kunde inte läsas",
+    unreadable: "Ingen QR-kod hittades i bilden",
 };
 
 function show({ reason, certificate }) {
@@ -286,6 +289,8 @@ function show({ reason, certificate }) {
         box.append(element("p", "Koden är inte signerad av registret, eller har ändrats efter att den signerades. Lita inte på pappret; kontakta vårdnadshavarna."));
     } else if (reason === "unknown-key") {
         box.append(element("p", "Koden är signerad med en nyckel som enheten inte känner till. Uppdatera spärrlistan med nätverk och försök igen; är det samma svar, lita inte på pappret."));
+    } else if (reason === "unreadable") {
+        box.append(element("p", "Ta ett nytt foto rakt framifrån, närmare koden och i bra ljus, så att hela koden syns. Eller klistra in texten."));
     } else if (reason === "malformed") {
         box.append(element("p", "Det här är inte ett egenvårdsintyg från registret, eller så lästes koden inte hela. Försök igen."));
     }
@@ -311,7 +316,11 @@ async function check(text) {
     show(await verify(text));
 }
 
-// --- Input: camera and photo where the browser has BarcodeDetector, pasted text everywhere --------------------------------
+// --- Input: a photo or the camera, read in the page; pasted text everywhere ---------------------------------------------
+// The browser's BarcodeDetector reads the code where there is one (phones); elsewhere qr-decoder.js does, on the
+// pixels in this page. Either way the picture stays on the device.
+
+const LONGEST_SIDE = [2048, 1024];
 
 async function qrDetector() {
     if (!("BarcodeDetector" in window)) return null;
@@ -323,35 +332,91 @@ async function qrDetector() {
     }
 }
 
-async function setUpScanning() {
-    const detector = await qrDetector();
-    if (!detector) {
-        document.getElementById("ingen-kamera").hidden = false;
-        return;
+/** The pixels of an image or video frame, scaled down so that its longest side is at most `longest`. */
+function pixels(source, width, height, longest) {
+    const scale = Math.min(1, longest / Math.max(width, height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(width * scale));
+    canvas.height = Math.max(1, Math.round(height * scale));
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    context.drawImage(source, 0, 0, canvas.width, canvas.height);
+    return context.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+/** The text of the QR code in a picture (a photo's bitmap or a video frame), or null. */
+async function readCode(detector, source, width, height) {
+    if (detector) {
+        const codes = await detector.detect(source).catch(() => []);
+        if (codes.length > 0) return codes[0].rawValue;
     }
-    document.getElementById("kamera").hidden = false;
+    for (const longest of LONGEST_SIDE) {
+        const text = decodeQr(pixels(source, width, height, longest));
+        if (text !== null) return text;
+        if (Math.max(width, height) <= longest) break;
+    }
+    return null;
+}
+
+function showUnreadable() {
+    show({ reason: "unreadable" });
+}
+
+function setUpScanning(detector) {
     document.getElementById("foto").addEventListener("change", async (event) => {
         const file = event.target.files?.[0];
         if (!file) return;
-        const codes = await detector.detect(await createImageBitmap(file)).catch(() => []);
-        await check(codes[0]?.rawValue ?? "");
-        if (codes.length === 0) show({ reason: "malformed" });
+        document.getElementById("resultat").replaceChildren(element("p", "Läser koden i bilden …"));
+        let text = null;
+        try {
+            const bitmap = await createImageBitmap(file);
+            text = await readCode(detector, bitmap, bitmap.width, bitmap.height);
+            bitmap.close();
+        } catch {
+            text = null;
+        }
+        event.target.value = "";
+        if (text === null) showUnreadable();
+        else await check(text);
     });
-    document.getElementById("starta-kamera").addEventListener("click", async () => {
-        const video = document.getElementById("video");
-        const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+
+    if (!navigator.mediaDevices?.getUserMedia) return;
+    const start = document.getElementById("starta-kamera");
+    const stop = document.getElementById("stoppa-kamera");
+    const video = document.getElementById("video");
+    let stream = null;
+    const close = () => {
+        stream?.getTracks().forEach((track) => track.stop());
+        stream = null;
+        video.hidden = true;
+        stop.hidden = true;
+        start.hidden = false;
+    };
+    document.getElementById("kamera").hidden = false;
+    stop.addEventListener("click", close);
+    start.addEventListener("click", async () => {
+        try {
+            stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+        } catch {
+            document.getElementById("resultat").replaceChildren(
+                element("p", "Kameran gick inte att starta. Välj ett foto av koden i stället, eller klistra in texten.", "notice warning"));
+            return;
+        }
         video.srcObject = stream;
         video.hidden = false;
+        start.hidden = true;
+        stop.hidden = false;
         await video.play();
         const scan = async () => {
-            const codes = await detector.detect(video).catch(() => []);
-            const code = codes.find((c) => c.rawValue.startsWith(PREFIX));
-            if (!code) { requestAnimationFrame(scan); return; }
-            stream.getTracks().forEach((track) => track.stop());
-            video.hidden = true;
-            await check(code.rawValue);
+            if (!stream) return;
+            const text = video.videoWidth > 0 ? await readCode(detector, video, video.videoWidth, video.videoHeight) : null;
+            if (text === null || !text.startsWith(PREFIX)) {
+                setTimeout(scan, 200);
+                return;
+            }
+            close();
+            await check(text);
         };
-        requestAnimationFrame(scan);
+        scan();
     });
 }
 
@@ -364,6 +429,6 @@ document.getElementById("uppdatera").addEventListener("click", loadTrust);
 if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/verifiera-sw.js", { scope: "/verifiera" }).catch((error) => console.warn(error));
 }
-await setUpScanning();
+setUpScanning(await qrDetector());
 await loadTrust();
 document.body.dataset.ready = "true";
