@@ -4,7 +4,7 @@
 // At the site's root only because a worker's scope cannot be above its own folder.
 
 const CACHE = "egv-verifiera-2";
-const KEPT = ["/verifiera", "/js/verifiera.js", "/js/qr-decoder.js", "/css/site.css", "/api/signing-keys", "/api/revocations"];
+const KEPT = ["/verifiera", "/js/verifiera.js", "/js/qr-decoder.js", "/js/qr-worker.js", "/css/site.css", "/api/signing-keys", "/api/revocations"];
 
 self.addEventListener("install", (event) => {
     event.waitUntil(caches.open(CACHE)

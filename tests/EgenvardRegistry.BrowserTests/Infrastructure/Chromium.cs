@@ -31,7 +31,8 @@ public static class Chromium
         }
     }
 
-    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    /// <summary>Starts Chromium with the suite's arguments and <paramref name="extraArguments"/> (a fake camera, say).</summary>
+    public static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync(params string[] extraArguments)
     {
         var executable = ExecutablePath;
         // The driver inherits this; Playwright .NET only downloads on `playwright install`, which nothing here runs.
@@ -43,7 +44,7 @@ public static class Chromium
             {
                 ExecutablePath = executable,
                 Headless = true,
-                Args = Arguments,
+                Args = [.. Arguments, .. extraArguments],
             });
             return (playwright, browser);
         }

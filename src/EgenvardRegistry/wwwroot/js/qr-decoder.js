@@ -2,10 +2,11 @@
 // for the offline verifier when the browser has no BarcodeDetector. Nothing leaves the page.
 //
 // The steps: grey levels → black and white by a threshold local to each 8×8 block (a photo is lit unevenly) → the three
-// finder patterns (1:1:3:1:1 across and down) → the code's size from their distance, and the bottom-right alignment
-// pattern → a perspective transform from module to image coordinates → the grid of modules → format information (level
-// and mask), version information from version 7 → the codewords in the standard's zigzag, unmasked → the blocks
-// de-interleaved and corrected by Reed–Solomon → the segments (numeric, alphanumeric, byte, kanji, ECI).
+// finder patterns (1:1:3:1:1 across and down) → the code's size from their distance → the alignment patterns, one by
+// one, each refitting a perspective transform from module to image coordinates → the grid of modules, each read at its
+// centre between pixels → format information (level and mask), version information from version 7 → the codewords in
+// the standard's zigzag, unmasked → the blocks de-interleaved and corrected by Reed–Solomon → the segments (numeric,
+// alphanumeric, byte, kanji, ECI).
 //
 // decodeQr({ data, width, height }) takes RGBA pixels (an ImageData) and answers the text, or null when it finds no code
 // it can read. A code printed light on dark, or seen mirrored, is read too.
@@ -58,6 +59,7 @@ function binarize(grey, width, height) {
         }
     }
     const dark = new Uint8Array(width * height);
+    const thresholds = new Float32Array(columns * rows);
     for (let by = 0; by < rows; by++) {
         const top = Math.min(Math.max(by, 2), Math.max(rows - 3, 0));
         for (let bx = 0; bx < columns; bx++) {
@@ -70,6 +72,7 @@ function binarize(grey, width, height) {
                 }
             }
             const threshold = sum / count;
+            thresholds[by * columns + bx] = threshold;
             const yEnd = Math.min(height, (by + 1) * BLOCK);
             const xEnd = Math.min(width, (bx + 1) * BLOCK);
             for (let y = by * BLOCK; y < yEnd; y++) {
@@ -79,25 +82,41 @@ function binarize(grey, width, height) {
             }
         }
     }
-    return dark;
+    return { dark, thresholds, columns };
 }
 
-/** The black-and-white image with a reader that treats everything outside it as light. */
-function bitImage(dark, width, height) {
+/**
+ * The black-and-white image: `at` reads a pixel (everything outside is light); `sample` reads a point between pixels,
+ * its grey level interpolated from the four nearest pixels and compared with its block's threshold — a module's
+ * centre rarely falls on a pixel's, and a few pixels a module is where that matters.
+ */
+function bitImage(grey, { dark, thresholds, columns }, width, height, inverted) {
+    const flip = inverted ? 1 : 0;
     return {
         width, height,
-        at: (x, y) => x >= 0 && y >= 0 && x < width && y < height && dark[y * width + x] === 1,
+        at: (x, y) => x >= 0 && y >= 0 && x < width && y < height && (dark[y * width + x] ^ flip) === 1,
+        sample(x, y) {
+            if (x < 0 || y < 0 || x >= width || y >= height) return false;
+            const fx = Math.min(Math.max(x - 0.5, 0), width - 1), fy = Math.min(Math.max(y - 0.5, 0), height - 1);
+            const x0 = Math.floor(fx), y0 = Math.floor(fy);
+            const x1 = Math.min(x0 + 1, width - 1), y1 = Math.min(y0 + 1, height - 1);
+            const ax = fx - x0, ay = fy - y0;
+            const level = (grey[y0 * width + x0] * (1 - ax) + grey[y0 * width + x1] * ax) * (1 - ay)
+                + (grey[y1 * width + x0] * (1 - ax) + grey[y1 * width + x1] * ax) * ay;
+            const threshold = thresholds[Math.floor(y / BLOCK) * columns + Math.floor(x / BLOCK)];
+            return (level <= threshold) !== inverted;
+        },
     };
 }
 
 // --- Finder patterns -----------------------------------------------------------------------------------------------
 
-/** Whether five run lengths (dark, light, dark, light, dark) are 1:1:3:1:1 within half a module each. */
-function finderRatio(runs) {
+/** Whether five run lengths (dark, light, dark, light, dark) are 1:1:3:1:1, each within `slack` of a module. */
+function finderRatio(runs, slackModules = 0.5) {
     const total = runs[0] + runs[1] + runs[2] + runs[3] + runs[4];
     if (total < 7) return false;
     const module = total / 7;
-    const slack = module / 2;
+    const slack = module * slackModules;
     return Math.abs(runs[0] - module) < slack && Math.abs(runs[1] - module) < slack
         && Math.abs(runs[2] - 3 * module) < 3 * slack
         && Math.abs(runs[3] - module) < slack && Math.abs(runs[4] - module) < slack;
@@ -169,9 +188,10 @@ function confirmFinder(image, centreX, y, across, found) {
     const again = runsThrough(image, Math.floor(centreX), Math.floor(centreY), 1, 0, limit);
     if (!again || !finderRatio(again.runs)) return;
     const x = Math.floor(centreX) + (again.from + again.to + 1) / 2;
-    // The diagonal, against a corner of text or a checkerboard that passes both straight lines.
+    // The diagonal, against a corner of text or a checkerboard that passes both straight lines. Its steps are √2
+    // pixels long, so a module of a few pixels is one step more or less: three quarters of a module of slack.
     const diagonal = runsThrough(image, Math.floor(x), Math.floor(centreY), 1, 1, limit);
-    if (!diagonal || !finderRatio(diagonal.runs)) return;
+    if (!diagonal || !finderRatio(diagonal.runs, 0.75)) return;
     const module = (total(again.runs) + total(down.runs)) / 14;
     for (const candidate of found) {
         if (Math.abs(candidate.x - x) <= candidate.module * 2 && Math.abs(candidate.y - centreY) <= candidate.module * 2
@@ -228,27 +248,18 @@ function finderTriples(candidates) {
 
 // --- Alignment pattern ---------------------------------------------------------------------------------------------
 
-/** Whether three runs (light, dark, light) are 1:1:1 of the module size, within half a module. */
-function alignmentRatio(runs, module) {
-    const slack = module * 0.6;
-    return runs.every((run) => Math.abs(run - module) < slack);
-}
-
 /**
  * How many of the alignment pattern's 5×5 modules look as they should (dark centre, light ring, dark ring) around
- * (x, y), with one module a step of `across` and `down` (image vectors): the best of a few scales, as the code's
- * module size changes towards the far corner of a tilted paper.
+ * (x, y), with one module a step of `across` and `down` (image vectors): the best of the given scales.
  */
-function alignmentMatch(image, x, y, across, down) {
+function alignmentScore(image, x, y, across, down, scales) {
     let best = 0;
-    for (const scale of [0.7, 0.85, 1, 1.2, 1.4]) {
+    for (const scale of scales) {
         let matches = 0;
         for (let j = -2; j <= 2; j++) {
             for (let i = -2; i <= 2; i++) {
                 const ring = Math.max(Math.abs(i), Math.abs(j));
-                const px = x + (i * across.x + j * down.x) * scale;
-                const py = y + (i * across.y + j * down.y) * scale;
-                if (image.at(Math.floor(px), Math.floor(py)) === (ring !== 1)) matches++;
+                if (image.sample(x + (i * across.x + j * down.x) * scale, y + (i * across.y + j * down.y) * scale) === (ring !== 1)) matches++;
             }
         }
         best = Math.max(best, matches);
@@ -257,53 +268,33 @@ function alignmentMatch(image, x, y, across, down) {
 }
 
 /**
- * The alignment pattern around where it should be (x, y), searched up to `half` pixels away: a dark module ringed by
- * light across and down — runs of about `module` pixels — whose 5×5 modules then match the pattern (at most one module
- * off). The best match wins, the nearest of equals.
+ * The alignment pattern near where it should be (x, y), up to `reach` modules away: the place whose 5×5 modules best
+ * match the pattern (at most two modules off), the nearest of equals — first on a coarse grid, then every half pixel
+ * around the best, where the centre of the equally good places is the pattern's centre.
  */
-function findAlignment(image, x, y, module, half, across, down) {
-    const left = Math.max(0, Math.floor(x - half)), right = Math.min(image.width - 1, Math.ceil(x + half));
-    const top = Math.max(0, Math.floor(y - half)), bottom = Math.min(image.height - 1, Math.ceil(y + half));
-    if (right - left < 3 * module || bottom - top < 3 * module) return null;
+function findAlignment(image, x, y, across, down, reach, scales) {
+    const side = Math.max(Math.hypot(across.x, across.y), Math.hypot(down.x, down.y));
+    const half = reach * side;
+    const coarse = Math.max(1, side / 2);
     let best = null;
-    for (let row = top; row <= bottom; row++) {
-        // Runs of the row within the square.
-        const runs = [], starts = [], colours = [];
-        let dark = image.at(left, row), length = 0, start = left;
-        for (let col = left; col <= right; col++) {
-            const d = image.at(col, row);
-            if (d === dark) { length++; continue; }
-            runs.push(length); starts.push(start); colours.push(dark);
-            dark = d; length = 1; start = col;
-        }
-        runs.push(length); starts.push(start); colours.push(dark);
-        // A dark run between two light ones, each about a module long, inside the pattern's dark ring (runs r ± 2).
-        for (let r = 2; r + 2 < runs.length; r++) {
-            if (!colours[r] || !alignmentRatio([runs[r - 1], runs[r], runs[r + 1]], module)) continue;
-            const cx = starts[r] + runs[r] / 2;
-            const cy = verticalAlignment(image, Math.floor(cx), row, module);
-            if (cy === null) continue;
-            const score = alignmentMatch(image, cx, cy, across, down);
-            if (score < 24) continue;
-            const off = Math.hypot(cx - x, cy - y);
-            if (!best || score > best.score || (score === best.score && off < best.off)) best = { x: cx, y: cy, score, off };
+    for (let dy = -half; dy <= half; dy += coarse) {
+        for (let dx = -half; dx <= half; dx += coarse) {
+            const score = alignmentScore(image, x + dx, y + dy, across, down, scales);
+            const off = Math.hypot(dx, dy);
+            if (!best || score > best.score || (score === best.score && off < best.off)) best = { x: x + dx, y: y + dy, score, off };
         }
     }
-    return best;
-}
-
-function verticalAlignment(image, x, y, module) {
-    const limit = Math.ceil(module * 3);
-    let up = 0, down = 0;
-    while (image.at(x, y - up - 1) && up < limit) up++;
-    while (image.at(x, y + down + 1) && down < limit) down++;
-    const centreRun = up + down + 1;
-    let lightUp = 0, lightDown = 0;
-    while (!image.at(x, y - up - 1 - lightUp) && lightUp < limit) lightUp++;
-    while (!image.at(x, y + down + 1 + lightDown) && lightDown < limit) lightDown++;
-    if (!alignmentRatio([lightUp, centreRun, lightDown], module)) return null;
-    if (!image.at(x, y - up - 1 - lightUp) || !image.at(x, y + down + 1 + lightDown)) return null;
-    return y - up + centreRun / 2;
+    if (!best || best.score < 23) return null;
+    let top = 0, sumX = 0, sumY = 0, count = 0;
+    for (let dy = -side; dy <= side; dy += 0.5) {
+        for (let dx = -side; dx <= side; dx += 0.5) {
+            const score = alignmentScore(image, best.x + dx, best.y + dy, across, down, scales);
+            if (score < top) continue;
+            if (score > top) { top = score; sumX = 0; sumY = 0; count = 0; }
+            sumX += best.x + dx; sumY += best.y + dy; count++;
+        }
+    }
+    return { x: sumX / count, y: sumY / count };
 }
 
 // --- Perspective ---------------------------------------------------------------------------------------------------
@@ -713,10 +704,9 @@ function decodeSegments(data, version) {
  * where a flat one's would be, is followed step by step. Until an alignment pattern off the two edges from the top-left
  * (or one on each edge) pins the perspective, the fourth corner of the parallelogram stands in.
  */
-function locate(image, triple, version) {
+function locate(image, triple, version, alignment = true) {
     const size = dimensionOf(version);
     const { topLeft, topRight, bottomLeft } = triple;
-    const module = (topLeft.module + topRight.module + bottomLeft.module) / 3;
     const found = [
         { u: 3.5, v: 3.5, x: topLeft.x, y: topLeft.y },
         { u: size - 3.5, v: 3.5, x: topRight.x, y: topRight.y },
@@ -725,7 +715,7 @@ function locate(image, triple, version) {
     const corner = { u: size - 3.5, v: size - 3.5, x: topRight.x + bottomLeft.x - topLeft.x, y: topRight.y + bottomLeft.y - topLeft.y };
     let pinned = false, onTop = false, onLeft = false;
     let map = perspective([...found, corner]);
-    const centres = alignmentPositions(version);
+    const centres = alignment ? alignmentPositions(version) : [];
     const last = size - 7;
     const patterns = [];
     for (const cy of centres) {
@@ -740,12 +730,11 @@ function locate(image, triple, version) {
         const [ax, ay] = map(cx + 1.5, cy + 0.5);
         const [dx, dy] = map(cx + 0.5, cy + 1.5);
         const across = { x: ax - x, y: ay - y }, down = { x: dx - x, y: dy - y };
-        // A row crosses a module turned by θ over 1 / max(|cos θ|, |sin θ|) of its side.
-        const side = Math.hypot(across.x, across.y);
-        const runs = side * side / Math.max(Math.abs(across.x), Math.abs(across.y), 1e-9);
+        // Once the perspective is pinned the map knows the module size here; before, it may be off by a quarter. Only
+        // the first pattern may be far from where a flat code would have it; each later one is predicted from it.
         let hit = null;
-        for (const reach of pinned ? [3] : [4, 8, 16]) {
-            hit = findAlignment(image, x, y, runs || module, Math.ceil(reach * side), across, down);
+        for (const reach of pinned ? [3] : found.length > 3 ? [4] : [4, 8, 12]) {
+            hit = findAlignment(image, x, y, across, down, reach, pinned ? [1] : [0.8, 1, 1.25]);
             if (hit) break;
         }
         if (!hit) continue;
@@ -759,16 +748,16 @@ function locate(image, triple, version) {
     return map;
 }
 
-/** The module grid of a code of `version`, each module read at its centre. */
-function sampleGrid(image, triple, version) {
-    const map = locate(image, triple, version);
+/** The module grid of a code of `version`, each module read at its centre (located without alignment patterns: quick). */
+function sampleGrid(image, triple, version, alignment = true) {
+    const map = locate(image, triple, version, alignment);
     if (!map) return null;
     const size = dimensionOf(version);
     const cells = new Uint8Array(size * size);
     for (let y = 0; y < size; y++) {
         for (let x = 0; x < size; x++) {
             const [px, py] = map(x + 0.5, y + 0.5);
-            cells[y * size + x] = image.at(Math.floor(px), Math.floor(py)) ? 1 : 0;
+            cells[y * size + x] = image.sample(px, py) ? 1 : 0;
         }
     }
     return { size, at: (x, y) => cells[y * size + x] === 1 };
@@ -809,28 +798,28 @@ function decodeTriple(image, triple) {
         const version = queue.shift();
         if (tried.has(version)) continue;
         tried.add(version);
-        const grid = sampleGrid(image, triple, version);
-        if (!grid) continue;
         if (version >= 7) {
-            // From version 7 the code says its version: trust that over the estimate.
-            const stated = readVersion(grid);
+            // From version 7 the code says its version, next to the finder patterns, where the finder patterns alone
+            // place the modules well: trust that over the estimate, before looking for alignment patterns.
+            const stated = readVersion(sampleGrid(image, triple, version, false) ?? { size: dimensionOf(version), at: () => false });
             if (stated !== null && stated !== version) {
                 if (!tried.has(stated)) queue.unshift(stated);
                 continue;
             }
         }
-        const text = decodeGrid(grid, version);
-        if (text !== null) return text;
+        const grid = sampleGrid(image, triple, version);
+        const text = grid && decodeGrid(grid, version);
+        if (text) return text;
     }
     return null;
 }
 
-function decodeImage(image) {
-    const triples = finderTriples(findFinderPatterns(image)).slice(0, 6);
-    for (const triple of triples) {
+function decodeImage(image, triples) {
+    for (const [n, triple] of triples.slice(0, 4).entries()) {
         const text = decodeTriple(image, triple);
         if (text !== null) return text;
-        // Seen from behind (mirrored): the same patterns with the two outer ones swapped.
+        if (n > 0) continue;
+        // Seen from behind (mirrored): the best patterns with the two outer ones swapped.
         const mirrored = decodeTriple(image, { ...triple, topRight: triple.bottomLeft, bottomLeft: triple.topRight });
         if (mirrored !== null) return mirrored;
     }
@@ -840,9 +829,12 @@ function decodeImage(image) {
 export function decodeQr(pixels) {
     const { width, height } = pixels;
     if (width < 21 || height < 21) return null;
-    const dark = binarize(greyLevels(pixels), width, height);
-    const text = decodeImage(bitImage(dark, width, height));
-    if (text !== null) return text;
-    for (let i = 0; i < dark.length; i++) dark[i] ^= 1;
-    return decodeImage(bitImage(dark, width, height));
+    const grey = greyLevels(pixels);
+    const binary = binarize(grey, width, height);
+    // Light on dark only where no code was seen dark on light: its finder patterns are not found the usual way round.
+    const usual = bitImage(grey, binary, width, height, false);
+    const triples = finderTriples(findFinderPatterns(usual));
+    if (triples.length > 0) return decodeImage(usual, triples);
+    const inverted = bitImage(grey, binary, width, height, true);
+    return decodeImage(inverted, finderTriples(findFinderPatterns(inverted)));
 }

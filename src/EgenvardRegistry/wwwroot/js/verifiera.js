@@ -320,7 +320,41 @@ async function check(text) {
 // The browser's BarcodeDetector reads the code where there is one (phones); elsewhere qr-decoder.js does, on the
 // pixels in this page. Either way the picture stays on the device.
 
-const LONGEST_SIDE = [2048, 1024];
+// A photo is read at most 2,048 pixels on its longest side, then at 1,024 (less noise); a camera frame once, at 1,280.
+const PHOTO_SIDES = [2048, 1024];
+const FRAME_SIDES = [1280];
+
+/**
+ * decodeQr in a worker where the browser can start one (it keeps the page responsive), else here — also when the worker
+ * fails (its pictures are copied to it, not moved, so they are still at hand).
+ */
+const qrReader = (() => {
+    let worker = null;
+    try {
+        worker = new Worker("/js/qr-worker.js", { type: "module" });
+    } catch {
+        worker = null;
+    }
+    const waiting = new Map();
+    let next = 0;
+    worker?.addEventListener("message", ({ data }) => {
+        waiting.get(data.id)?.resolve(data.text);
+        waiting.delete(data.id);
+    });
+    worker?.addEventListener("error", () => {
+        worker = null;
+        for (const { resolve, pixels } of waiting.values()) resolve(decodeQr(pixels));
+        waiting.clear();
+    });
+    return (pixels) => {
+        if (!worker) return Promise.resolve(decodeQr(pixels));
+        return new Promise((resolve) => {
+            const id = next++;
+            waiting.set(id, { resolve, pixels });
+            worker.postMessage({ id, pixels });
+        });
+    };
+})();
 
 async function qrDetector() {
     if (!("BarcodeDetector" in window)) return null;
@@ -344,13 +378,13 @@ function pixels(source, width, height, longest) {
 }
 
 /** The text of the QR code in a picture (a photo's bitmap or a video frame), or null. */
-async function readCode(detector, source, width, height) {
+async function readCode(detector, source, width, height, sides) {
     if (detector) {
         const codes = await detector.detect(source).catch(() => []);
         if (codes.length > 0) return codes[0].rawValue;
     }
-    for (const longest of LONGEST_SIDE) {
-        const text = decodeQr(pixels(source, width, height, longest));
+    for (const longest of sides) {
+        const text = await qrReader(pixels(source, width, height, longest));
         if (text !== null) return text;
         if (Math.max(width, height) <= longest) break;
     }
@@ -369,7 +403,7 @@ function setUpScanning(detector) {
         let text = null;
         try {
             const bitmap = await createImageBitmap(file);
-            text = await readCode(detector, bitmap, bitmap.width, bitmap.height);
+            text = await readCode(detector, bitmap, bitmap.width, bitmap.height, PHOTO_SIDES);
             bitmap.close();
         } catch {
             text = null;
@@ -408,7 +442,7 @@ function setUpScanning(detector) {
         await video.play();
         const scan = async () => {
             if (!stream) return;
-            const text = video.videoWidth > 0 ? await readCode(detector, video, video.videoWidth, video.videoHeight) : null;
+            const text = video.videoWidth > 0 ? await readCode(detector, video, video.videoWidth, video.videoHeight, FRAME_SIDES) : null;
             if (text === null || !text.startsWith(PREFIX)) {
                 setTimeout(scan, 200);
                 return;
