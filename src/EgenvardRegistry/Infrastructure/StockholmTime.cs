@@ -5,6 +5,8 @@ public static class StockholmTime
 {
     public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Europe/Stockholm");
 
-    public static DateOnly TodayInStockholm(this TimeProvider time) =>
-        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), Zone).DateTime);
+    public static DateOnly TodayInStockholm(this TimeProvider time) => time.GetUtcNow().DateInStockholm();
+
+    public static DateOnly DateInStockholm(this DateTimeOffset instant) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Zone).DateTime);
 }

@@ -79,24 +79,43 @@ public sealed record RevocationList(DateTimeOffset IssuedAt, IReadOnlyList<Guid>
 {
     public const string ContentType = "application/egv-revocations+cbor";
 
-    public byte[] Sign(SigningKey key)
+    public byte[] Sign(SigningKey key) => Sign(key, IssuedAt, EncodeIds(Revoked, Replaced));
+
+    /// <summary>
+    /// Entries 2 and 3 of the map, encoded once so that the same ids can be signed again under a later issue time
+    /// without encoding tens of thousands of them each time.
+    /// </summary>
+    public static byte[] EncodeIds(IReadOnlyList<Guid> revoked, IReadOnlyList<Guid> replaced)
     {
-        ArgumentNullException.ThrowIfNull(key);
-        var writer = new CborWriter(CborConformanceMode.Canonical);
-        writer.WriteStartMap(3);
-        writer.WriteInt32(1);
-        writer.WriteInt64(IssuedAt.ToUnixTimeSeconds());
-        foreach (var (label, ids) in new[] { (2, Revoked), (3, Replaced) })
+        ArgumentNullException.ThrowIfNull(revoked);
+        ArgumentNullException.ThrowIfNull(replaced);
+        var writer = new CborWriter(CborConformanceMode.Canonical, allowMultipleRootLevelValues: true);
+        Span<byte> bytes = stackalloc byte[16];
+        foreach (var (label, ids) in new[] { (2, revoked), (3, replaced) })
         {
             writer.WriteInt32(label);
             writer.WriteStartArray(ids.Count);
             foreach (var id in ids)
             {
-                writer.WriteByteString(id.ToByteArray(bigEndian: true));
+                id.TryWriteBytes(bytes, bigEndian: true, out _);
+                writer.WriteByteString(bytes);
             }
             writer.WriteEndArray();
         }
-        writer.WriteEndMap();
-        return CoseSign1.Sign(key.Key, key.KeyIdBytes, writer.Encode(), ContentType);
+        return writer.Encode();
+    }
+
+    /// <summary>Signs the map <c>{1: issuedAt, …encodedIds}</c>; its keys come in canonical order as they are written.</summary>
+    public static byte[] Sign(SigningKey key, DateTimeOffset issuedAt, ReadOnlySpan<byte> encodedIds)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var head = new CborWriter(CborConformanceMode.Canonical, allowMultipleRootLevelValues: true);
+        head.WriteInt32(1);
+        head.WriteInt64(issuedAt.ToUnixTimeSeconds());
+        var payload = new byte[1 + head.BytesWritten + encodedIds.Length];
+        payload[0] = 0xA3; // a map of three entries (major type 5, count 3)
+        head.Encode(payload.AsSpan(1));
+        encodedIds.CopyTo(payload.AsSpan(1 + head.BytesWritten));
+        return CoseSign1.Sign(key.Key, key.KeyIdBytes, payload, ContentType);
     }
 }

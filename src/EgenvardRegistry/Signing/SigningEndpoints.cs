@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using EgenvardRegistry.Audit;
 using EgenvardRegistry.Certificates;
 using EgenvardRegistry.Infrastructure;
@@ -75,9 +73,9 @@ public static class SigningEndpoints
         group.MapGet("/revocations", GetRevocations)
             .WithName(nameof(GetRevocations))
             .AllowAnonymous()
-            .WithSummary("Ids of revoked and of replaced certificates, signed (COSE_Sign1, content type " +
-                         RevocationList.ContentType + ") with its issue time; no personal data. A weak ETag over the ids " +
-                         "answers If-None-Match with 304; cache for an hour.")
+            .WithSummary("Ids of revoked and of replaced certificates whose validity ends today (Europe/Stockholm) or " +
+                         "later, signed (COSE_Sign1, content type " + RevocationList.ContentType + ") with its issue time; " +
+                         "no personal data. A weak ETag over the ids answers If-None-Match with 304; cache for an hour.")
             .Produces(StatusCodes.Status304NotModified);
         group.MapPost("/signed-certificates/verify", VerifySignedCertificate)
             .WithName(nameof(VerifySignedCertificate))
@@ -101,11 +99,10 @@ public static class SigningEndpoints
         TypedResults.Ok(new SigningKeysResponse(keys.Verifying.Select(key => key.ToJwk()).ToList()));
 
     public static async Task<Results<Ok<RevocationListResponse>, StatusCodeHttpResult>> GetRevocations(
-        SigningStore store, SigningKeyRing keys, TimeProvider time, HttpContext http, CancellationToken cancellationToken)
+        RevocationLists lists, HttpContext http, CancellationToken cancellationToken)
     {
-        var (revoked, replaced) = await store.RevokedAndReplacedAsync(cancellationToken);
-        // Weak: the ids decide; the issue time and the signature differ between two answers that say the same.
-        var etag = new EntityTagHeaderValue($"\"{Fingerprint(revoked, replaced)}\"", isWeak: true);
+        var current = await lists.CurrentAsync(cancellationToken);
+        var etag = current.List.ETag;
         http.Response.Headers.ETag = etag.ToString();
         http.Response.Headers.CacheControl = $"public, max-age={RevocationListMaxAgeSeconds}";
         if (EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags)
@@ -113,9 +110,9 @@ public static class SigningEndpoints
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
-        var list = new RevocationList(DateTimeOffset.FromUnixTimeSeconds(time.GetUtcNow().ToUnixTimeSeconds()), revoked, replaced);
-        return TypedResults.Ok(new RevocationListResponse(list.IssuedAt, revoked, replaced, keys.Current.KeyId,
-            Convert.ToBase64String(list.Sign(keys.Current))));
+        var signed = current.Sign();
+        return TypedResults.Ok(new RevocationListResponse(signed.IssuedAt, current.List.Revoked, current.List.Replaced,
+            signed.KeyId, signed.Cose));
     }
 
     public static async Task<Results<Ok<VerifySignedResponse>, ValidationProblem>> VerifySignedCertificate(
@@ -145,19 +142,5 @@ public static class SigningEndpoints
         await audit.CommitAsync([AuditEvent.By(caller, time.GetUtcNow(), AuditActions.Verification, reason, view?.Id)],
             cancellationToken);
         return TypedResults.Ok(new VerifySignedResponse(reason == SignedReasons.Valid, reason, view));
-    }
-
-    private static string Fingerprint(IReadOnlyList<Guid> revoked, IReadOnlyList<Guid> replaced)
-    {
-        var text = new StringBuilder();
-        foreach (var id in revoked)
-        {
-            text.Append('r').Append(id.ToString("N"));
-        }
-        foreach (var id in replaced)
-        {
-            text.Append('p').Append(id.ToString("N"));
-        }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(text.ToString())))[..32];
     }
 }

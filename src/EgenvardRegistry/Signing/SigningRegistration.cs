@@ -8,7 +8,7 @@ public static class SigningRegistration
 {
     /// <summary>
     /// <c>Signing:*</c>, validated at start (outside Development a missing or unreadable key stops the service), the key
-    /// ring, loaded at start so a Development key is created then, and the store.
+    /// ring, loaded at start so a Development key is created then, the store, and the published revocation list.
     /// </summary>
     public static IServiceCollection AddSigning(this IServiceCollection services)
     {
@@ -20,6 +20,7 @@ public static class SigningRegistration
         services.AddSingleton(provider => new SigningKeyRing(provider.GetRequiredService<IOptions<SigningOptions>>()));
         services.AddHostedService<SigningKeyRingStart>();
         services.AddSingleton<SigningStore>();
+        services.AddSingleton<RevocationLists>();
         return services;
     }
 

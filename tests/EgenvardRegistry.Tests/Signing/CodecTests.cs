@@ -132,6 +132,55 @@ public class CodecTests
     }
 
     [Test]
+    public void RevocationList_SignedOverIdsEncodedOnce_IsTheCanonicalMapOfItsIssueTimeAndIds()
+    {
+        using var key = SigningKey.From(ECDsa.Create(ECCurve.NamedCurves.nistP256));
+        Guid[] revoked = [Guid.Parse("0199a1b2-0000-7000-8000-000000000001"), Guid.Parse("0199a1b2-0000-7000-8000-0000000000ff")];
+        Guid[] replaced = [Guid.Parse("0199a1b2-0000-7000-8000-000000000abc")];
+        var encoded = RevocationList.EncodeIds(revoked, replaced);
+
+        var first = CoseSign1.TryDecode(RevocationList.Sign(key, DateTimeOffset.FromUnixTimeSeconds(1_795_000_000), encoded))!;
+        var later = CoseSign1.TryDecode(RevocationList.Sign(key, DateTimeOffset.FromUnixTimeSeconds(4_102_444_800), encoded))!;
+
+        // The map written in one go, as a canonical CBOR writer writes it.
+        static byte[] Expected(long issuedAt, Guid[] revoked, Guid[] replaced)
+        {
+            var writer = new CborWriter(CborConformanceMode.Canonical);
+            writer.WriteStartMap(3);
+            writer.WriteInt32(1);
+            writer.WriteInt64(issuedAt);
+            foreach (var (label, ids) in new[] { (2, revoked), (3, replaced) })
+            {
+                writer.WriteInt32(label);
+                writer.WriteStartArray(ids.Length);
+                foreach (var id in ids)
+                {
+                    writer.WriteByteString(id.ToByteArray(bigEndian: true));
+                }
+                writer.WriteEndArray();
+            }
+            writer.WriteEndMap();
+            return writer.Encode();
+        }
+        Assert.That(first.Payload, Is.EqualTo(Expected(1_795_000_000, revoked, replaced)));
+        Assert.That(later.Payload, Is.EqualTo(Expected(4_102_444_800, revoked, replaced)), "an issue time of five bytes");
+        Assert.That(CoseSign1.TryDecode(new RevocationList(DateTimeOffset.FromUnixTimeSeconds(1_795_000_000), revoked, replaced)
+            .Sign(key))!.Payload, Is.EqualTo(first.Payload));
+        Assert.That((first.ContentType, first.VerifyWith(key.Key), later.VerifyWith(key.Key)),
+            Is.EqualTo((RevocationList.ContentType, true, true)));
+        Assert.That(CoseSign1.TryDecode(RevocationList.Sign(key, DateTimeOffset.UnixEpoch, RevocationList.EncodeIds([], [])))!.Payload,
+            Is.EqualTo(Expected(0, [], [])));
+    }
+
+    [Test]
+    public void RevocationList_IdOrder_IsTheOrderOfTheIdsText_AsPostgresAndSqliteOrderThem()
+    {
+        var ids = Enumerable.Range(0, 2000).Select(_ => Guid.NewGuid()).ToList();
+
+        Assert.That(ids.Order().Select(id => id.ToString()), Is.EqualTo(ids.Select(id => id.ToString()).Order(StringComparer.Ordinal)));
+    }
+
+    [Test]
     public void SignedCertificate_ManyMeasuresAndLongNames_FitsAQrCodeAtLevelQ()
     {
         using var key = SigningKey.From(ECDsa.Create(ECCurve.NamedCurves.nistP256));

@@ -1,4 +1,6 @@
+using System.Formats.Cbor;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
@@ -135,6 +137,99 @@ public sealed class SignedCertificateTests(Engine engine) : IntegrationTest(engi
     }
 
     [Test]
+    public async Task Revocations_LeaveOutCertificatesThatEndedBeforeToday_AndKeepOneThatEndsToday()
+    {
+        var revoked = await IssueOk(Samples.Certificate(validUntil: "2026-12-01", followUpOn: "2026-10-01"));
+        var replaced = await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr, validUntil: "2026-12-02", followUpOn: "2026-10-01"));
+        using (await Revoke(revoked)) { }
+        using (var renewal = await Renew(replaced))
+        {
+            Assert.That(renewal.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        }
+
+        // 23:30 on 1 December in Stockholm (22:30 UTC), the revoked certificate's last day.
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 22, 30, 0, TimeSpan.Zero));
+        var lastDay = await Revocations();
+        // An hour later it is 2 December in Stockholm (still 1 December in UTC): the replaced certificate's last day.
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 1, 23, 30, 0, TimeSpan.Zero));
+        var dayAfter = await Revocations(lastDay.ETag);
+        Clock.SetUtcNow(new DateTimeOffset(2026, 12, 2, 23, 30, 0, TimeSpan.Zero));
+        var bothEnded = await Revocations(dayAfter.ETag);
+
+        Assert.That(lastDay.Revoked, Is.EqualTo(new[] { revoked }));
+        Assert.That(lastDay.Replaced, Is.EqualTo(new[] { replaced }));
+        Assert.That(dayAfter.Status, Is.EqualTo(HttpStatusCode.OK), "the day turned and the list with it");
+        Assert.That(dayAfter.Revoked, Is.Empty, "it ended yesterday: a verifier's day is never before the list's issue time");
+        Assert.That(dayAfter.Replaced, Is.EqualTo(new[] { replaced }));
+        Assert.That(dayAfter.IssuedAt, Is.EqualTo(new DateTimeOffset(2026, 12, 1, 23, 30, 0, TimeSpan.Zero)));
+        Assert.That(dayAfter.ETag, Is.Not.EqualTo(lastDay.ETag));
+        Assert.That((bothEnded.Status, bothEnded.Revoked.Length, bothEnded.Replaced.Length), Is.EqualTo((HttpStatusCode.OK, 0, 0)));
+    }
+
+    [Test]
+    public async Task Revocations_AReusedListIsSignedWithTheTimeItWasFoundCurrent_AndARevocationIsInTheVeryNextAnswer()
+    {
+        var first = await IssueOk();
+        var second = await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr));
+        using (await Revoke(first)) { }
+
+        var built = await Revocations();
+        Clock.Advance(TimeSpan.FromMinutes(20));
+        var reused = await Revocations();
+        var unchanged = await Revocations(reused.ETag);
+        using (await Revoke(second)) { }
+        var next = await Revocations(reused.ETag);
+
+        Assert.That(built.Revoked, Is.EqualTo(new[] { first }));
+        Assert.That(built.IssuedAt, Is.EqualTo(TestClock.Reference));
+        Assert.That(reused.ETag, Is.EqualTo(built.ETag));
+        Assert.That(reused.Revoked, Is.EqualTo(new[] { first }));
+        Assert.That(reused.IssuedAt, Is.EqualTo(TestClock.Reference.AddMinutes(20)), "signed again, under the time it was found current");
+        Assert.That(unchanged.Status, Is.EqualTo(HttpStatusCode.NotModified));
+        Assert.That(unchanged.ETag, Is.EqualTo(built.ETag));
+        Assert.That(next.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(next.ETag, Is.Not.EqualTo(built.ETag));
+        Assert.That(next.Revoked, Is.EquivalentTo(new[] { first, second }));
+        Assert.That(next.Revoked, Is.Ordered.Using<Guid>((a, b) => string.CompareOrdinal(a.ToString(), b.ToString())), "in id order");
+    }
+
+    [Test]
+    public async Task Revocations_AChangeMadeThroughAnotherNodeOrInTheDatabase_IsInTheNextAnswer()
+    {
+        var first = await IssueOk();
+        var second = await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr));
+        var third = await IssueOk(Samples.Certificate(childPnr: "201304051236"));
+        var empty = await Revocations();
+        await using var otherNode = App.WithDatabase(App.Database);
+
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"/api/certificates/{first}/revocation")
+        {
+            Content = JsonContent.Create(new { reason = "Behandlingen är avslutad." }),
+            Headers = { IfMatch = { new EntityTagHeaderValue("\"1\"") } },
+        })
+        using (var revoked = await otherNode.ClientFor(Tokens.Clinician()).SendAsync(request))
+        {
+            Assert.That(revoked.StatusCode, Is.EqualTo(HttpStatusCode.OK), await revoked.Content.ReadAsStringAsync());
+        }
+        var afterOtherNode = await Revocations(empty.ETag);
+        // A node of some other kind, or a person at the database: straight to the table, past this node.
+        await Execute("UPDATE certificates SET status = 'replaced', version = version + 1 WHERE id = @Id", new { Id = second });
+        var afterUpdate = await Revocations(afterOtherNode.ETag);
+        await Execute("UPDATE certificates SET status = 'revoked', version = version + 1, revoked_at = @At, revoked_by = 'db' WHERE id = @Id",
+            new { Id = third, At = Clock.GetUtcNow() });
+        var onTheOtherNode = await Revocations(node: otherNode);
+        var afterSecondUpdate = await Revocations(afterUpdate.ETag);
+
+        Assert.That((empty.Revoked.Length, empty.Replaced.Length), Is.EqualTo((0, 0)));
+        Assert.That(afterOtherNode.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(afterOtherNode.Revoked, Is.EqualTo(new[] { first }));
+        Assert.That(afterUpdate.Status, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(afterUpdate.Replaced, Is.EqualTo(new[] { second }));
+        Assert.That(afterSecondUpdate.Revoked, Is.EquivalentTo(new[] { first, third }));
+        Assert.That(onTheOtherNode.ETag, Is.EqualTo(afterSecondUpdate.ETag));
+    }
+
+    [Test]
     public async Task VerifierPage_NeedsNoSignIn_SendsNothing_AndRunsUnderThePagePolicy()
     {
         var anonymous = App.Anonymous();
@@ -150,6 +245,58 @@ public sealed class SignedCertificateTests(Engine engine) : IntegrationTest(engi
             Is.EqualTo(EgenvardRegistry.Infrastructure.Http.SecurityHeaders.PagePolicy));
         Assert.That(worker.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(worker.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/javascript"));
+    }
+
+    private sealed record PublishedList(HttpStatusCode Status, EntityTagHeaderValue ETag, DateTimeOffset IssuedAt, Guid[] Revoked,
+        Guid[] Replaced);
+
+    /// <summary>
+    /// GET /api/revocations from <paramref name="node"/> (this test's host unless given). An answer with a body must carry
+    /// a COSE list, signed under the published key, that says exactly what its JSON says.
+    /// </summary>
+    private async Task<PublishedList> Revocations(EntityTagHeaderValue? ifNoneMatch = null, RegistryApp? node = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/revocations");
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.IfNoneMatch.Add(ifNoneMatch);
+        }
+        using var response = await (node ?? App).ClientFor(null).SendAsync(request);
+        var etag = response.Headers.ETag!;
+        if (response.StatusCode == HttpStatusCode.NotModified)
+        {
+            return new PublishedList(response.StatusCode, etag, default, [], []);
+        }
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var body = await response.ReadJson();
+        Guid[] Ids(string name) => [.. body[name]!.AsArray().Select(node => node!.GetValue<Guid>())];
+        var json = new PublishedList(response.StatusCode, etag, body["issuedAt"]!.GetValue<DateTimeOffset>(), Ids("revoked"),
+            Ids("replaced"));
+
+        var message = CoseSign1.TryDecode(Convert.FromBase64String(body["cose"]!.GetValue<string>()))!;
+        using var key = await PublishedKey();
+        Assert.That((message.ContentType, message.VerifyWith(key)), Is.EqualTo((RevocationList.ContentType, true)));
+        var reader = new CborReader(message.Payload, CborConformanceMode.Canonical);
+        Assert.That(reader.ReadStartMap(), Is.EqualTo(3));
+        Assert.That(reader.ReadInt32(), Is.EqualTo(1));
+        var issuedAt = DateTimeOffset.FromUnixTimeSeconds(reader.ReadInt64());
+        Guid[] SignedIds(int label)
+        {
+            Assert.That(reader.ReadInt32(), Is.EqualTo(label));
+            var ids = new Guid[reader.ReadStartArray()!.Value];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                ids[i] = new Guid(reader.ReadByteString(), bigEndian: true);
+            }
+            reader.ReadEndArray();
+            return ids;
+        }
+        var (revoked, replaced) = (SignedIds(2), SignedIds(3));
+        reader.ReadEndMap();
+        Assert.That(issuedAt, Is.EqualTo(json.IssuedAt));
+        Assert.That(revoked, Is.EqualTo(json.Revoked));
+        Assert.That(replaced, Is.EqualTo(json.Replaced));
+        return json;
     }
 
     private async Task<JsonObject> Signed(Guid id, string token)
