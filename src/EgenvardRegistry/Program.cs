@@ -10,6 +10,7 @@ using EgenvardRegistry.Requests;
 using EgenvardRegistry.Infrastructure.Auth;
 using EgenvardRegistry.Infrastructure.Database;
 using EgenvardRegistry.Infrastructure.Http;
+using EgenvardRegistry.Infrastructure.Logging;
 using EgenvardRegistry.Infrastructure.Scheduling;
 using EgenvardRegistry.Infrastructure.Telemetry;
 using EgenvardRegistry.Schools;
@@ -26,6 +27,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = HttpRegistration.MaxRequestBodyBytes);
 
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddPersonnummerRedaction();
 builder.Services.AddRegistryDatabase();
 builder.Services.AddRegistryKeyRing(builder.Configuration, builder.Environment);
 builder.Services.AddRegistryAuth();

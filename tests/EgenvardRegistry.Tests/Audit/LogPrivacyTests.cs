@@ -81,4 +81,36 @@ public sealed class LogPrivacyTests(Engine engine) : IntegrationTest(engine)
         var leaks = logs.Where(line => forbidden.Any(pnr => line.Contains(pnr, StringComparison.Ordinal))).ToList();
         Assert.That(leaks, Is.Empty);
     }
+
+    /// <summary>
+    /// The registry never puts a personnummer in a URL, but a client may: ASP.NET Core logs the request line (at
+    /// Information) and unmatched paths (at Debug) before any of the registry's code runs. Every log line goes through
+    /// the redaction, at every level.
+    /// </summary>
+    [Test]
+    public async Task PersonnummerAClientPutsInAUrl_IsNotLogged()
+    {
+        var id = await IssueOk(Samples.Certificate());
+        string[] urls =
+        [
+            $"/api/certificates?personnummer={Samples.ChildPnr}",
+            $"/api/certificates/{Samples.ChildPnr}",
+            "/api/certificates/150312-2382",
+            $"/api/certificates/{id}?child=20150312-2382",
+            $"/fhir/r4/CarePlan?patient.identifier=urn:oid:1.2.752.129.2.1.3.1%7C{Samples.ChildPnr}",
+            "/skola?pnr=150312%2B2382",
+            $"/verifiera?pnr={WrongCheckDigit}",
+        ];
+        foreach (var url in urls)
+        {
+            using var response = await Client(Tokens.Clinician()).GetAsync(url);
+        }
+
+        var logs = App.Logs.Lines;
+        Assert.That(logs.Any(line => line.Contains("/api/certificates/", StringComparison.Ordinal)), Is.True,
+            "the request lines are logged (with the personnummer taken out)");
+        var forbidden = new[] { Samples.ChildPnr, WrongCheckDigit }.SelectMany(Forms).Append("150312+2382").Append("150312%2B2382").ToList();
+        var leaks = logs.Where(line => forbidden.Any(pnr => line.Contains(pnr, StringComparison.Ordinal))).ToList();
+        Assert.That(leaks, Is.Empty);
+    }
 }
