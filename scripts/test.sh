@@ -43,10 +43,12 @@ fi
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below Linux's ephemeral range (32768–60999), so a port found free is not taken a moment later by some program's
+# outgoing connection (a second suite running beside this one, say).
 free_port() {
     local p
     for _ in {1..200}; do
-        p=$((20000 + RANDOM % 40000))
+        p=$((20000 + RANDOM % 12000))
         port_open "$p" || { echo "$p"; return 0; }
     done
     return 1
@@ -101,17 +103,23 @@ export EGENVARD_TEST_POSTGRES="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Da
 
 # --- SMTP sink ---------------------------------------------------------------
 
-SMTP_PORT="$(free_port)" || die "no free port for SMTP"
 MAIL_DIR="$WORK_DIR/maildir"
-/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAIL_DIR" \
-    >"$WORK_DIR/smtp.log" 2>&1 </dev/null &
-SMTP_PID=$!
-
-for _ in {1..100}; do
-    port_open "$SMTP_PORT" && break
-    kill -0 "$SMTP_PID" 2>/dev/null || { cat "$WORK_DIR/smtp.log" >&2; die "SMTP sink exited"; }
-    sleep 0.1
+# Three tries, each on a port of its own: another program may bind the free port found before the sink does.
+for attempt in 1 2 3; do
+    SMTP_PORT="$(free_port)" || die "no free port for SMTP"
+    /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAIL_DIR" \
+        >"$WORK_DIR/smtp.log" 2>&1 </dev/null &
+    SMTP_PID=$!
+    for _ in {1..100}; do
+        port_open "$SMTP_PORT" && break
+        kill -0 "$SMTP_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -0 "$SMTP_PID" 2>/dev/null && break
+    log "SMTP sink did not start on $SMTP_PORT (attempt $attempt): $(tail -1 "$WORK_DIR/smtp.log")"
+    SMTP_PID=""
 done
+[[ -n $SMTP_PID ]] || { cat "$WORK_DIR/smtp.log" >&2; die "SMTP sink exited"; }
 port_open "$SMTP_PORT" || { cat "$WORK_DIR/smtp.log" >&2; die "SMTP sink not listening after 10s"; }
 log "SMTP sink on 127.0.0.1:$SMTP_PORT, mail in $MAIL_DIR"
 

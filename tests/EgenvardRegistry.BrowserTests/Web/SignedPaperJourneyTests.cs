@@ -44,7 +44,17 @@ public sealed class SignedPaperJourneyTests(Engine engine) : BrowserTest(engine)
         await CheckAsync(paper.Text);
         await Expect(verdict.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Giltigt för: insulin");
         await Expect(verdict).ToContainTextAsync("Kontrollerat utan anslutning, mot spärrlistan från 23 nov 09:00.");
+        await Expect(verdict.Locator(".stale")).ToHaveCountAsync(0);
         await Journey.SeeAsync("giltigt-utan-natverk");
+
+        // Two days on an excursion without network: still valid, but a revocation since the list would not show.
+        await Page.Clock.SetFixedTimeAsync(App.Clock.GetUtcNow().UtcDateTime.AddDays(2));
+        await CheckAsync(paper.Text);
+        await Expect(verdict.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Giltigt för: insulin");
+        await Expect(verdict.Locator(".stale")).ToHaveTextAsync(
+            "Spärrlistan är från 23 nov 09:00, mer än ett dygn gammal: ett intyg som har återkallats efter det visas ändå som " +
+            "giltigt. Uppdatera spärrlistan när enheten har nätverk.");
+        await Journey.SeeAsync("giltigt-gammal-sparrlista");
         Assert.That(requests.Where(url => url.Contains("verify", StringComparison.Ordinal) || url.Contains("EGV1", StringComparison.Ordinal)),
             Is.Empty, "nothing about the paper leaves the device");
     }

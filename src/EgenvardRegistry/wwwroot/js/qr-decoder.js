@@ -111,15 +111,19 @@ function bitImage(grey, { dark, thresholds, columns }, width, height, inverted) 
 
 // --- Finder patterns -----------------------------------------------------------------------------------------------
 
-/** Whether five run lengths (dark, light, dark, light, dark) are 1:1:3:1:1, each within `slack` of a module. */
+/**
+ * Whether five run lengths (dark, light, dark, light, dark) are 1:1:3:1:1, each within `slack` of a module — the light
+ * ones down to `slack` + 0.15 short: a blurred picture thresholded loses light to dark around a dark ring.
+ */
 function finderRatio(runs, slackModules = 0.5) {
     const total = runs[0] + runs[1] + runs[2] + runs[3] + runs[4];
     if (total < 7) return false;
     const module = total / 7;
     const slack = module * slackModules;
-    return Math.abs(runs[0] - module) < slack && Math.abs(runs[1] - module) < slack
+    const light = (run) => run > module - slack - 0.15 * module && run < module + slack;
+    return Math.abs(runs[0] - module) < slack && light(runs[1])
         && Math.abs(runs[2] - 3 * module) < 3 * slack
-        && Math.abs(runs[3] - module) < slack && Math.abs(runs[4] - module) < slack;
+        && light(runs[3]) && Math.abs(runs[4] - module) < slack;
 }
 
 /**

@@ -8,6 +8,8 @@ import { decodeQr } from "./qr-decoder.js";
 const PREFIX = "EGV1:";
 const LIST_CONTENT_TYPE = "application/egv-revocations+cbor";
 const ES256 = -7;
+// A verdict against a revocation list older than this says so.
+const STALE_LIST_MS = 24 * 60 * 60 * 1000;
 const words = JSON.parse(document.getElementById("ord").textContent);
 
 // --- Base45 (RFC 9285) ---------------------------------------------------------------------------------------------
@@ -305,6 +307,11 @@ function show({ reason, certificate }) {
     }
     if (trust.offline) {
         box.append(element("p", `Kontrollerat utan anslutning, mot spärrlistan från ${when(trust.fetchedAt)}.`));
+    }
+    if ((reason === "valid" || reason === "not-yet-valid") && Date.now() - trust.issuedAt > STALE_LIST_MS) {
+        // The list says when it was current (signed); a paper revoked since then still looks valid against it.
+        box.append(element("p", `Spärrlistan är från ${when(trust.issuedAt)}, mer än ett dygn gammal: ett intyg som har `
+            + "återkallats efter det visas ändå som giltigt. Uppdatera spärrlistan när enheten har nätverk.", "stale"));
     }
     result.replaceChildren(box);
     heading.tabIndex = -1;
