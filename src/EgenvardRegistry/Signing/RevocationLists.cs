@@ -66,7 +66,11 @@ public sealed record CurrentRevocationList(BuiltRevocationList List, DateTimeOff
     public SignedRevocationList Sign() => List.SignedAt(DateTimeOffset.FromUnixTimeSeconds(CheckedAt.ToUnixTimeSeconds()), Key);
 }
 
-public sealed record SignedRevocationList(DateTimeOffset IssuedAt, string KeyId, string Cose);
+/// <summary>A signed list: the COSE_Sign1 bytes, and the same as base64 for the JSON answer.</summary>
+public sealed record SignedRevocationList(DateTimeOffset IssuedAt, string KeyId, byte[] CoseBytes)
+{
+    public string Cose { get; } = Convert.ToBase64String(CoseBytes);
+}
 
 /// <summary>The ids of one day's list, their fingerprint (the ETag) and their CBOR, made once per list.</summary>
 public sealed class BuiltRevocationList
@@ -79,7 +83,9 @@ public sealed class BuiltRevocationList
         ArgumentNullException.ThrowIfNull(revoked);
         ArgumentNullException.ThrowIfNull(replaced);
         (Today, Stamp, Revoked, Replaced) = (today, stamp, revoked, replaced);
-        ETag = new EntityTagHeaderValue($"\"{Fingerprint(revoked, replaced)}\"", isWeak: true);
+        var fingerprint = Fingerprint(revoked, replaced);
+        ETag = new EntityTagHeaderValue($"\"{fingerprint}\"", isWeak: true);
+        CoseETag = new EntityTagHeaderValue($"\"{fingerprint}-cose\"", isWeak: true);
         _encodedIds = RevocationList.EncodeIds(revoked, replaced);
     }
 
@@ -94,14 +100,16 @@ public sealed class BuiltRevocationList
     /// <summary>Weak: the ids decide; the issue time and the signature differ between two answers that say the same.</summary>
     public EntityTagHeaderValue ETag { get; }
 
+    /// <summary>The same for the COSE-only answer, a representation of its own.</summary>
+    public EntityTagHeaderValue CoseETag { get; }
+
     public SignedRevocationList SignedAt(DateTimeOffset issuedAt, SigningKey key)
     {
         ArgumentNullException.ThrowIfNull(key);
         var signed = _signed;
         if (signed is null || signed.IssuedAt != issuedAt || signed.KeyId != key.KeyId)
         {
-            signed = new SignedRevocationList(issuedAt, key.KeyId,
-                Convert.ToBase64String(RevocationList.Sign(key, issuedAt, _encodedIds)));
+            signed = new SignedRevocationList(issuedAt, key.KeyId, RevocationList.Sign(key, issuedAt, _encodedIds));
             _signed = signed;
         }
         return signed;

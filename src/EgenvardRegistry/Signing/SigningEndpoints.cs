@@ -56,6 +56,9 @@ public static class SigningEndpoints
     /// <summary>How long a verifier may use its copy of the revocation list before asking again.</summary>
     public const int RevocationListMaxAgeSeconds = 3600;
 
+    /// <summary>A COSE_Sign1 message (RFC 9052, section 2).</summary>
+    public const string CoseMediaType = "application/cose; cose-type=\"cose-sign1\"";
+
     public static IEndpointRouteBuilder MapSigning(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapApiGroup("/api", "Signed certificates");
@@ -75,7 +78,10 @@ public static class SigningEndpoints
             .AllowAnonymous()
             .WithSummary("Ids of revoked and of replaced certificates whose validity ends today (Europe/Stockholm) or " +
                          "later, signed (COSE_Sign1, content type " + RevocationList.ContentType + ") with its issue time; " +
-                         "no personal data. A weak ETag over the ids answers If-None-Match with 304; cache for an hour.")
+                         "no personal data. A weak ETag over the ids answers If-None-Match with 304; cache for an hour. " +
+                         "With Accept: application/cose, the signed list alone (COSE_Sign1 bytes), the ids once.")
+            .Produces<RevocationListResponse>()
+            .Produces(StatusCodes.Status200OK, contentType: "application/cose")
             .Produces(StatusCodes.Status304NotModified);
         group.MapPost("/signed-certificates/verify", VerifySignedCertificate)
             .WithName(nameof(VerifySignedCertificate))
@@ -98,22 +104,35 @@ public static class SigningEndpoints
     public static Ok<SigningKeysResponse> GetSigningKeys(SigningKeyRing keys) =>
         TypedResults.Ok(new SigningKeysResponse(keys.Verifying.Select(key => key.ToJwk()).ToList()));
 
-    public static async Task<Results<Ok<RevocationListResponse>, StatusCodeHttpResult>> GetRevocations(
+    public static async Task<Results<Ok<RevocationListResponse>, FileContentHttpResult, StatusCodeHttpResult>> GetRevocations(
         RevocationLists lists, HttpContext http, CancellationToken cancellationToken)
     {
         var current = await lists.CurrentAsync(cancellationToken);
-        var etag = current.List.ETag;
+        var cose = AsksForCose(http.Request);
+        var etag = cose ? current.List.CoseETag : current.List.ETag;
         http.Response.Headers.ETag = etag.ToString();
         http.Response.Headers.CacheControl = $"public, max-age={RevocationListMaxAgeSeconds}";
+        http.Response.Headers.Vary = HeaderNames.Accept;
         if (EntityTagHeaderValue.TryParseList(http.Request.Headers.IfNoneMatch, out var tags)
             && tags.Any(tag => tag.Compare(etag, useStrongComparison: false) || tag.Equals(EntityTagHeaderValue.Any)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
         var signed = current.Sign();
-        return TypedResults.Ok(new RevocationListResponse(signed.IssuedAt, current.List.Revoked, current.List.Replaced,
-            signed.KeyId, signed.Cose));
+        return cose
+            ? TypedResults.Bytes(signed.CoseBytes, CoseMediaType)
+            : TypedResults.Ok(new RevocationListResponse(signed.IssuedAt, current.List.Revoked, current.List.Replaced,
+                signed.KeyId, signed.Cose));
     }
+
+    /// <summary>
+    /// Whether the request's Accept names <c>application/cose</c> (with a quality above 0): then the answer is the signed
+    /// list alone, its ids once — at 1,000,000 certificates a quarter of the JSON, which carries them twice.
+    /// </summary>
+    private static bool AsksForCose(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var accepted)
+        && accepted.Any(type => type.MediaType.Equals("application/cose", StringComparison.OrdinalIgnoreCase)
+                                && (type.Quality ?? 1) > 0);
 
     public static async Task<Results<Ok<VerifySignedResponse>, ValidationProblem>> VerifySignedCertificate(
         VerifySignedRequest request, Caller caller, SigningKeyRing keys, SigningStore store, IAuditCommit audit,

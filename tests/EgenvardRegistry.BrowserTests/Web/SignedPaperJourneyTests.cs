@@ -25,9 +25,18 @@ public sealed class SignedPaperJourneyTests(Engine engine) : BrowserTest(engine)
     {
         var paper = await PrintedPaperAsync();
         await Page.Clock.SetFixedTimeAsync(App.Clock.GetUtcNow().UtcDateTime);
+        var lists = new List<string>();
+        Page.Response += (_, response) =>
+        {
+            if (response.Url.EndsWith("/api/revocations", StringComparison.Ordinal))
+            {
+                lists.Add(response.Headers.GetValueOrDefault("content-type", ""));
+            }
+        };
 
         await OpenVerifierAsync();
         await Expect(Page.Locator("#sparrlista")).ToHaveTextAsync("Spärrlistan hämtades 23 nov 09:00.");
+        Assert.That(lists, Is.Not.Empty.And.All.StartsWith("application/cose"), "the page fetches the signed list alone");
         await CheckAsync(paper.Text);
         var verdict = Page.Locator(".verdict");
         await Expect(verdict.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Giltigt för: insulin");

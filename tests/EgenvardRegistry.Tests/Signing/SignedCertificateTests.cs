@@ -137,6 +137,37 @@ public sealed class SignedCertificateTests(Engine engine) : IntegrationTest(engi
     }
 
     [Test]
+    public async Task Revocations_AskedForCose_AreTheSignedListAlone_WithAnETagOfTheirOwn()
+    {
+        var revoked = await IssueOk();
+        await IssueOk(Samples.Certificate(childPnr: Samples.OtherChildPnr));
+        using (await Revoke(revoked)) { }
+
+        var json = await Revocations();
+        var (answer, body) = await CoseRevocations();
+        using (answer)
+        {
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(answer.Content.Headers.ContentType!.ToString(), Is.EqualTo("application/cose; cose-type=\"cose-sign1\""));
+            Assert.That(answer.Headers.Vary, Does.Contain("Accept"));
+            Assert.That(answer.Headers.CacheControl!.MaxAge, Is.EqualTo(TimeSpan.FromHours(1)));
+            Assert.That(answer.Headers.ETag!.IsWeak, Is.True);
+            Assert.That(answer.Headers.ETag, Is.Not.EqualTo(json.ETag), "another representation, another tag");
+            var signed = await SignedList(body);
+            Assert.That((signed.IssuedAt, signed.Revoked, signed.Replaced), Is.EqualTo((json.IssuedAt, new[] { revoked }, Array.Empty<Guid>())));
+        }
+
+        var (again, _) = await CoseRevocations(answer.Headers.ETag);
+        var (jsonTagAsked, _) = await CoseRevocations(json.ETag);
+        using (again)
+        using (jsonTagAsked)
+        {
+            Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.NotModified));
+            Assert.That(jsonTagAsked.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the JSON's tag does not stand for the COSE");
+        }
+    }
+
+    [Test]
     public async Task Revocations_LeaveOutCertificatesThatEndedBeforeToday_AndKeepOneThatEndsToday()
     {
         var revoked = await IssueOk(Samples.Certificate(validUntil: "2026-12-01", followUpOn: "2026-10-01"));
@@ -273,7 +304,15 @@ public sealed class SignedCertificateTests(Engine engine) : IntegrationTest(engi
         var json = new PublishedList(response.StatusCode, etag, body["issuedAt"]!.GetValue<DateTimeOffset>(), Ids("revoked"),
             Ids("replaced"));
 
-        var message = CoseSign1.TryDecode(Convert.FromBase64String(body["cose"]!.GetValue<string>()))!;
+        var signed = await SignedList(Convert.FromBase64String(body["cose"]!.GetValue<string>()));
+        Assert.That((signed.IssuedAt, signed.Revoked, signed.Replaced), Is.EqualTo((json.IssuedAt, json.Revoked, json.Replaced)));
+        return json;
+    }
+
+    /// <summary>What a COSE revocation list says, once its signature holds under the published key.</summary>
+    private async Task<(DateTimeOffset IssuedAt, Guid[] Revoked, Guid[] Replaced)> SignedList(byte[] cose)
+    {
+        var message = CoseSign1.TryDecode(cose)!;
         using var key = await PublishedKey();
         Assert.That((message.ContentType, message.VerifyWith(key)), Is.EqualTo((RevocationList.ContentType, true)));
         var reader = new CborReader(message.Payload, CborConformanceMode.Canonical);
@@ -293,10 +332,20 @@ public sealed class SignedCertificateTests(Engine engine) : IntegrationTest(engi
         }
         var (revoked, replaced) = (SignedIds(2), SignedIds(3));
         reader.ReadEndMap();
-        Assert.That(issuedAt, Is.EqualTo(json.IssuedAt));
-        Assert.That(revoked, Is.EqualTo(json.Revoked));
-        Assert.That(replaced, Is.EqualTo(json.Replaced));
-        return json;
+        return (issuedAt, revoked, replaced);
+    }
+
+    /// <summary>GET /api/revocations asking for the signed list alone.</summary>
+    private async Task<(HttpResponseMessage Response, byte[] Body)> CoseRevocations(EntityTagHeaderValue? ifNoneMatch = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/revocations");
+        request.Headers.Accept.ParseAdd("application/cose");
+        if (ifNoneMatch is not null)
+        {
+            request.Headers.IfNoneMatch.Add(ifNoneMatch);
+        }
+        var response = await Client(null).SendAsync(request);
+        return (response, await response.Content.ReadAsByteArrayAsync());
     }
 
     private async Task<JsonObject> Signed(Guid id, string token)

@@ -145,12 +145,25 @@ async function fetchJson(path) {
     return { json: await response.json(), offline: response.headers.get("X-Egv-Offline") === "1" };
 }
 
+/**
+ * The signed revocation list as COSE bytes: asked for alone (Accept: application/cose, the ids once), read from the
+ * JSON answer's `cose` should a copy of that be what the service worker kept.
+ */
+async function fetchList() {
+    const response = await fetch("/api/revocations", { cache: "no-cache", credentials: "omit", headers: { Accept: "application/cose" } });
+    if (!response.ok) throw new Error(`/api/revocations: ${response.status}`);
+    const bytes = (response.headers.get("Content-Type") ?? "").startsWith("application/cose")
+        ? new Uint8Array(await response.arrayBuffer())
+        : Uint8Array.from(atob((await response.json()).cose), (c) => c.charCodeAt(0));
+    return { bytes, offline: response.headers.get("X-Egv-Offline") === "1" };
+}
+
 async function loadTrust() {
     const status = document.getElementById("sparrlista");
     try {
-        const [keys, list] = await Promise.all([fetchJson("/api/signing-keys"), fetchJson("/api/revocations")]);
+        const [keys, list] = await Promise.all([fetchJson("/api/signing-keys"), fetchList()]);
         const keyMap = new Map(keys.json.keys.map((jwk) => [jwk.kid, jwk]));
-        const message = readSign1(Uint8Array.from(atob(list.json.cose), (c) => c.charCodeAt(0)));
+        const message = readSign1(list.bytes);
         if (message.contentType !== LIST_CONTENT_TYPE || await verifySign1(message, keyMap) !== null) {
             throw new Error("the revocation list's signature does not hold");
         }
