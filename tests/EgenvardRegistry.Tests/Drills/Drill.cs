@@ -111,28 +111,28 @@ public abstract class Drill(Engine engine)
     }
 
     /// <summary>
-    /// Polls <paramref name="read"/> every 100 ms until <paramref name="done"/> holds, failing after <paramref name="patience"/>.
-    /// Only for what another process does to a database or a mail folder, where nothing announces the change: a drill's
-    /// service and mail server are real processes, so no fake clock reaches them.
+    /// Reads <paramref name="read"/> until <paramref name="done"/> holds, failing after <paramref name="patience"/>: again
+    /// each time <paramref name="service"/> writes a line (its reminder jobs log one when a run is committed), never on a
+    /// timer. The count of lines is taken before each read, so a line written while reading is not missed.
     /// </summary>
-    protected static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, TimeSpan patience, string what, Func<string>? context = null)
+    protected static async Task<T> Until<T>(Func<Task<T>> read, Func<T, bool> done, RegistryProcess service, TimeSpan patience, string what)
     {
         var deadline = DateTime.UtcNow + patience;
         while (true)
         {
+            var lines = service.LinesWritten;
             var value = await read();
             if (done(value))
             {
                 return value;
             }
-            if (DateTime.UtcNow > deadline)
+            if (!await service.WroteMoreThanAsync(lines, deadline - DateTime.UtcNow))
             {
                 var seen = value is System.Collections.IEnumerable items and not string
                     ? string.Join(", ", items.Cast<object>().GroupBy(item => item.ToString()).Select(group => $"{group.Key} ×{group.Count()}"))
                     : value?.ToString();
-                Assert.Fail($"Waited {patience} for {what}; last seen: {seen}\n{context?.Invoke()}");
+                Assert.Fail($"Waited {patience} for {what}; last seen: {seen}\n{service.Output}");
             }
-            await Task.Delay(100);
         }
     }
 }

@@ -62,8 +62,8 @@ public sealed class OutboxDrills(Engine engine) : Drill(engine)
 
         var restartedAt = DateTime.UtcNow;
         var second = await StartAsync(settings);
-        var after = await Until(() => Outbox(database), rows => rows.All(row => row.Status == "sent"), Patience,
-            "every message sent after the restart", () => second.Output);
+        var after = await Until(() => Outbox(database), rows => rows.All(row => row.Status == "sent"), second, Patience,
+            "every message sent after the restart");
         // What the server took from the killed node: written before the second node started, which sends nothing until
         // it is up. (A snapshot of the Maildir at the kill could miss a message whose last byte was already sent.)
         var deliveredAtKill = smtp.Deliveries().Where(delivery => delivery.WrittenAt < restartedAt)
@@ -122,14 +122,14 @@ public sealed class OutboxDrills(Engine engine) : Drill(engine)
 
         // Refused on the first attempt and on at least two retries after it, then the server comes back.
         var refused = await Until(() => Outbox(database),
-            rows => rows.All(row => row.Attempts >= 3 && row.Status is "pending" or "sending"), Patience,
-            "three refused attempts of every message", () => service.Output);
+            rows => rows.All(row => row.Attempts >= 3 && row.Status is "pending" or "sending"), service, Patience,
+            "three refused attempts of every message");
         Assert.That(refused.Where(row => row.Status is "failed" or "sent"), Is.Empty);
         Assert.That(smtp.Count, Is.Zero);
         await smtp.StartAsync();
 
-        var after = await Until(() => Outbox(database), rows => rows.All(row => row.Status == "sent"), Patience,
-            "every message sent once the server is back", () => service.Output);
+        var after = await Until(() => Outbox(database), rows => rows.All(row => row.Status == "sent"), service, Patience,
+            "every message sent once the server is back");
         var perMessage = smtp.MessageIds().GroupBy(id => id).ToDictionary(group => group.Key, group => group.Count());
         var expected = after.Select(row => MessageId(row.Id)).ToList();
         var lost = expected.Count(id => !perMessage.ContainsKey(id));

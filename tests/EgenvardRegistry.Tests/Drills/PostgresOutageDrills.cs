@@ -61,8 +61,18 @@ public sealed class PostgresOutageDrills(Engine engine) : Drill(engine)
                 validFrom: Samples.Iso(today), validUntil: Samples.Iso(today.AddDays(300)), followUpOn: Samples.Iso(today.AddDays(120))))),
         };
         bool Succeeding(string who, TimeSpan after) => answers.Count(a => a.Who == who && a.Started > after && a.Succeeded) >= 3;
-        await Until(() => Task.FromResult(Clients.All(who => Succeeding(who, TimeSpan.Zero))),
-            ok => ok, TimeSpan.FromSeconds(30), "the load running before the outage", () => Summary(answers) + service.Output);
+        // Checked again on every answer a client gets (the semaphore), not on a timer.
+        async Task AnswersUntil(Func<bool> done, string what)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (!done())
+            {
+                Assert.That(DateTime.UtcNow, Is.LessThan(deadline), () => $"waited 30 s for {what}\n" + Summary(answers) + service.Output);
+                Assert.That(await answered.WaitAsync(TimeSpan.FromSeconds(30)), Is.True,
+                    () => $"no client got an answer for 30 s, waiting for {what}\n" + Summary(answers) + service.Output);
+            }
+        }
+        await AnswersUntil(() => Clients.All(who => Succeeding(who, TimeSpan.Zero)), "the load running before the outage");
 
         await cluster.StopAsync();
         var down = clock.Elapsed;
@@ -84,8 +94,7 @@ public sealed class PostgresOutageDrills(Engine engine) : Drill(engine)
         var restarting = clock.Elapsed;
         await cluster.StartAsync();
         var up = clock.Elapsed;
-        await Until(() => Task.FromResult(Clients.All(who => Succeeding(who, up))), ok => ok,
-            TimeSpan.FromSeconds(30), "every client answered again after PostgreSQL came back", () => Summary(answers) + service.Output);
+        await AnswersUntil(() => Clients.All(who => Succeeding(who, up)), "every client answered again after PostgreSQL came back");
         var recovered = answers.Where(a => a.Started > up && a.Succeeded).Min(a => a.Ended) - up;
         await stop.CancelAsync();
         await Task.WhenAll(load);

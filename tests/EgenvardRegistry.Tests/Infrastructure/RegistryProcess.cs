@@ -20,6 +20,8 @@ public sealed class RegistryProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _lines;
+    private TaskCompletionSource _wrote = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RegistryProcess(Process process, Uri address)
     {
@@ -30,6 +32,39 @@ public sealed class RegistryProcess : IAsyncDisposable
     public Uri Address { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>How many lines the service has written so far (standard output and error).</summary>
+    public long LinesWritten => Interlocked.Read(ref _lines);
+
+    /// <summary>
+    /// Waits until the service has written more than <paramref name="lines"/> lines — the signal that it did something
+    /// (a reminder job logs a line when its run is committed); false when <paramref name="patience"/> ran out first.
+    /// </summary>
+    public async Task<bool> WroteMoreThanAsync(long lines, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            var wrote = Volatile.Read(ref _wrote);
+            if (LinesWritten > lines)
+            {
+                return true;
+            }
+            var left = deadline - DateTime.UtcNow;
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+            try
+            {
+                await wrote.Task.WaitAsync(left);
+            }
+            catch (TimeoutException)
+            {
+                return LinesWritten > lines;
+            }
+        }
+    }
 
     /// <summary>The last lines the service wrote (standard output and error), for a failing test's message.</summary>
     public string Output => string.Join('\n', _output);
@@ -52,6 +87,8 @@ public sealed class RegistryProcess : IAsyncDisposable
         ["RateLimiting:PermitsPerMinute"] = "1000000",
         ["RateLimiting:LookupPermitsPerMinute"] = "1000000",
         ["Logging:LogLevel:Default"] = "Warning",
+        // "Reminder job …: N queued, N sent …" after each committed run: what Drill.Until waits on before reading again.
+        ["Logging:LogLevel:EgenvardRegistry.Reminders.ReminderJobs"] = "Information",
         // "Application started.": the signal StartAsync waits for (the migrations ran before it).
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
     };
@@ -154,6 +191,8 @@ public sealed class RegistryProcess : IAsyncDisposable
             return;
         }
         _output.Enqueue(line);
+        Interlocked.Increment(ref _lines);
+        Interlocked.Exchange(ref _wrote, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         if (line.Contains("Application started.", StringComparison.Ordinal))
         {
             _started.TrySetResult();
