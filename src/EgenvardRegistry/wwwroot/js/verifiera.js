@@ -386,13 +386,15 @@ async function qrDetector() {
     }
 }
 
+/** One canvas for every picture read: a camera frame comes five times a second. */
+const canvas = document.createElement("canvas");
+const context = canvas.getContext("2d", { willReadFrequently: true });
+
 /** The pixels of an image or video frame, scaled down so that its longest side is at most `longest`. */
 function pixels(source, width, height, longest) {
     const scale = Math.min(1, longest / Math.max(width, height));
-    const canvas = document.createElement("canvas");
     canvas.width = Math.max(1, Math.round(width * scale));
     canvas.height = Math.max(1, Math.round(height * scale));
-    const context = canvas.getContext("2d", { willReadFrequently: true });
     context.drawImage(source, 0, 0, canvas.width, canvas.height);
     return context.getImageData(0, 0, canvas.width, canvas.height);
 }
