@@ -480,9 +480,10 @@ public sealed class ReminderPathTests(Engine engine) : IntegrationTest(engine)
 
         var run = Counts(await Run());
 
-        // A batch is 20 rows: one session claims 20 and, while it waits on the relay, a second claims the other 4.
+        // A batch is 20 rows, so more than one of the four sessions sends. How the 24 split between them depends on how
+        // their claims interleave (on PostgreSQL a claim skips rows another is locking, and may take fewer than 20).
         Assert.That(run, Is.EqualTo((24, 24, 0, 0)));
-        Assert.That(_smtp.Connections - connectionsBefore, Is.EqualTo(2));
+        Assert.That(_smtp.Connections - connectionsBefore, Is.InRange(2, 4));
         Assert.That(NewMail().Select(mail => mail.MessageId).ToList(), Is.Unique.And.Count.EqualTo(24));
         Assert.That((await Outbox()).Select(row => (row.Status, row.Attempts)), Is.All.EqualTo(("sent", 1)));
     }
